@@ -1,0 +1,193 @@
+package message
+
+import (
+	"bytes"
+	"io"
+)
+
+// crlfReader turns every bare LF of its source into CRLF on the fly. A CR
+// not followed by LF is passed through unchanged.
+//
+// It reads the source into buf and copies from there, so it allocates
+// nothing per Read. Whether the byte before an LF was a CR is kept in
+// prevCR across reads, so a CRLF split between two reads of the source, or
+// between two calls of Read, is not doubled. When an LF needs a CR and p has
+// room for one byte only, the CR is written alone; prevCR then makes the
+// next Read write the LF without another CR.
+type crlfReader struct {
+	src    io.Reader // nil when buf already holds the whole body
+	buf    []byte
+	pos    int // next byte of buf to translate
+	end    int // end of the valid bytes in buf
+	prevCR bool
+	err    error // from src, returned once buf is drained
+}
+
+// newCRLFReader streams src through a buffer of size bytes.
+func newCRLFReader(src io.Reader, size int) *crlfReader {
+	return &crlfReader{src: src, buf: make([]byte, size)}
+}
+
+// newCRLFBytesReader translates b directly, without copying it.
+func newCRLFBytesReader(b []byte) *crlfReader {
+	return &crlfReader{buf: b, end: len(b), err: io.EOF}
+}
+
+func (r *crlfReader) Read(p []byte) (int, error) {
+	n := 0
+	for n < len(p) {
+		if r.pos == r.end {
+			if n > 0 || r.err != nil {
+				break
+			}
+			r.fill()
+			continue
+		}
+		chunk := r.buf[r.pos:r.end]
+		i := bytes.IndexByte(chunk, '\n')
+		switch {
+		case i != 0: // copy up to the next LF (or all of chunk if none)
+			if i > 0 {
+				chunk = chunk[:i]
+			}
+			c := copy(p[n:], chunk)
+			n += c
+			r.pos += c
+			r.prevCR = chunk[c-1] == '\r'
+		case r.prevCR: // an LF after CR: as it is
+			p[n] = '\n'
+			n++
+			r.pos++
+			r.prevCR = false
+		default: // a bare LF: write the CR it lacks, the LF comes next turn
+			p[n] = '\r'
+			n++
+			r.prevCR = true
+		}
+	}
+	if n == 0 && len(p) > 0 {
+		return 0, r.err
+	}
+	return n, nil
+}
+
+// fill reads the next part of the source into buf.
+func (r *crlfReader) fill() {
+	if r.src == nil {
+		r.err = io.EOF
+		return
+	}
+	for tries := 0; tries < 100; tries++ {
+		n, err := r.src.Read(r.buf)
+		r.pos, r.end = 0, n
+		if err != nil {
+			r.err = err
+		}
+		if n > 0 || err != nil {
+			return
+		}
+	}
+	r.err = io.ErrNoProgress
+}
+
+// bodyScanner reads through the body once, in pieces of any size, and
+// finds out what loading needs to know without keeping any of it: how many
+// lines end in CRLF and in bare LF (for the notes, and to know whether the
+// body needs translating), and, in an mbox file, where the next message
+// starts (a line beginning "From " right after a blank line).
+type bodyScanner struct {
+	mbox bool // the file began with an mbox "From " line
+
+	off       int64   // bytes scanned so far
+	lineStart int64   // offset of the current line
+	lineLen   int64   // bytes of the current line so far, LF excluded
+	head      [5]byte // the first bytes of the current line
+	headN     int
+	last      byte // the last byte scanned
+	prevBlank bool // the line before the current one was blank
+
+	crlf, lf int64 // line endings so far
+
+	// The last blank line seen, and the counts before it: where the body
+	// ends if the next line starts another message.
+	blankStart         int64
+	blankCRLF, blankLF int64
+
+	cut int64 // where the body ends because another message starts; -1 if it does not
+}
+
+func newBodyScanner(mbox bool) *bodyScanner {
+	return &bodyScanner{mbox: mbox, last: '\n', cut: -1}
+}
+
+// feed scans the next piece of the body. It returns true once the end of
+// the body has been found (another message starts); later pieces need not
+// be fed.
+func (s *bodyScanner) feed(p []byte) bool {
+	for len(p) > 0 && s.cut < 0 {
+		i := bytes.IndexByte(p, '\n')
+		seg := p
+		if i >= 0 {
+			seg = p[:i]
+		}
+		if len(seg) > 0 {
+			if s.headN < len(s.head) {
+				s.headN += copy(s.head[s.headN:], seg)
+			}
+			s.lineLen += int64(len(seg))
+			s.off += int64(len(seg))
+			s.last = seg[len(seg)-1]
+		}
+		if i < 0 {
+			return false
+		}
+		s.endLine()
+		p = p[i+1:]
+	}
+	return s.cut >= 0
+}
+
+// endLine handles the LF at s.off.
+func (s *bodyScanner) endLine() {
+	if s.nextMessage() {
+		return
+	}
+	blank := s.lineLen == 0 || (s.lineLen == 1 && s.last == '\r')
+	if blank {
+		s.blankStart, s.blankCRLF, s.blankLF = s.lineStart, s.crlf, s.lf
+	}
+	if s.last == '\r' {
+		s.crlf++
+	} else {
+		s.lf++
+	}
+	s.prevBlank = blank
+	s.off++
+	s.lineStart, s.lineLen, s.headN, s.last = s.off, 0, 0, '\n'
+}
+
+// finish ends the scan at the end of the body.
+func (s *bodyScanner) finish() {
+	if s.cut < 0 && s.lineLen > 0 {
+		s.nextMessage()
+	}
+}
+
+// nextMessage reports whether the current, complete line starts another
+// message of an mbox file, and if so ends the body before the blank line
+// that comes before it.
+func (s *bodyScanner) nextMessage() bool {
+	if !s.mbox || !s.prevBlank || s.lineLen <= 5 || s.headN < 5 || string(s.head[:]) != "From " {
+		return false
+	}
+	s.cut, s.crlf, s.lf = s.blankStart, s.blankCRLF, s.blankLF
+	return true
+}
+
+// length is the length of the body in the source, before translation.
+func (s *bodyScanner) length() int64 {
+	if s.cut >= 0 {
+		return s.cut
+	}
+	return s.off
+}
