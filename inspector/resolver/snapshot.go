@@ -135,3 +135,21 @@ func (s *Snapshot) lookup(fqdn string, qtype uint16) (*dns.Msg, error) {
 	}
 	return m, nil
 }
+
+// Merge adds o's entries that s does not have yet, so that one file can
+// record the runs of several messages.
+func (s *Snapshot) Merge(o *Snapshot) {
+	if o == nil {
+		return
+	}
+	have := make(map[[2]string]bool, len(s.Entries))
+	for _, e := range s.Entries {
+		have[[2]string{e.Name, e.Type}] = true
+	}
+	for _, e := range o.Entries {
+		if !have[[2]string{e.Name, e.Type}] {
+			s.Entries = append(s.Entries, e)
+			have[[2]string{e.Name, e.Type}] = true
+		}
+	}
+}

@@ -1,0 +1,65 @@
+package inspector
+
+import (
+	"net/mail"
+	"strings"
+	"time"
+
+	"github.com/mailinspector/mailinspector/inspector/message"
+)
+
+// describe fills the parts of the report that identify the message.
+func describe(r *Report, m *message.Message) {
+	if f := m.First("Subject"); f != nil {
+		r.Subject = f.Value
+	}
+	if f := m.First("Date"); f != nil {
+		r.Date = f.Value
+	}
+	if f := m.First("Message-ID"); f != nil {
+		r.MessageID = f.Value
+	}
+	if from := m.Get("From"); len(from) > 0 {
+		r.From = author(from[0].Value)
+	}
+	if t, ok := receivedTime(m); ok {
+		r.Received = &t
+	}
+}
+
+// author returns the first address of a From value; when it cannot be
+// parsed the raw text is kept so that the reader still sees it.
+func author(value string) Address {
+	list, err := mail.ParseAddressList(value)
+	if err != nil || len(list) == 0 {
+		return Address{Address: strings.TrimSpace(value), Domain: domainOf(value)}
+	}
+	return Address{Name: list[0].Name, Address: list[0].Address, Domain: domainOf(list[0].Address)}
+}
+
+func domainOf(addr string) string {
+	addr = strings.TrimSpace(strings.Trim(strings.TrimSpace(addr), "<>"))
+	at := strings.LastIndexByte(addr, '@')
+	if at < 0 {
+		return ""
+	}
+	return strings.ToLower(strings.TrimSuffix(addr[at+1:], "."))
+}
+
+// receivedTime is when the message reached its recipient: the date stamped
+// by the topmost Received field, else the Date field.
+func receivedTime(m *message.Message) (time.Time, bool) {
+	if f := m.First("Received"); f != nil {
+		if i := strings.LastIndexByte(f.Value, ';'); i >= 0 {
+			if t, err := mail.ParseDate(strings.TrimSpace(f.Value[i+1:])); err == nil {
+				return t, true
+			}
+		}
+	}
+	if f := m.First("Date"); f != nil {
+		if t, err := mail.ParseDate(strings.TrimSpace(f.Value)); err == nil {
+			return t, true
+		}
+	}
+	return time.Time{}, false
+}

@@ -1,0 +1,114 @@
+// Package inspector turns a saved e-mail message into a Report: whether it
+// is really from who it claims, mechanism by mechanism (DKIM, SPF, DMARC,
+// ARC), each result with a reason a person can act on, beside what the
+// receiving server recorded at delivery. It never imports a GUI toolkit: the
+// desktop app and the CLI only render Reports.
+//
+// The JSON form of a Report (`mailinspector check --json`) is a public
+// interface: fields are added, never renamed.
+package inspector
+
+import (
+	"time"
+
+	"github.com/mailinspector/mailinspector/inspector/dkim"
+	"github.com/mailinspector/mailinspector/inspector/resolver"
+)
+
+// Result words of RFC 8601, used by every check.
+const (
+	Pass      = "pass"
+	Fail      = "fail"
+	SoftFail  = "softfail"
+	Neutral   = "neutral"
+	None      = "none"
+	Policy    = "policy"
+	TempError = "temperror"
+	PermError = "permerror"
+)
+
+// Overall verdicts.
+const (
+	VerdictPass = "pass"
+	VerdictWarn = "warn"
+	VerdictFail = "fail"
+	// VerdictNone is for a report in which nothing could be evaluated.
+	VerdictNone = "none"
+)
+
+// Report is everything Mail Inspector found out about one message.
+type Report struct {
+	// File names the message checked.
+	File string `json:"file"`
+	// From is the author address of the (first) From field.
+	From Address `json:"from"`
+	// Subject, Date and MessageID are shown to help a person recognise the
+	// message; decoded for display.
+	Subject   string `json:"subject,omitempty"`
+	Date      string `json:"date,omitempty"`
+	MessageID string `json:"message_id,omitempty"`
+	// Received is when the message reached its recipient: the date of the
+	// topmost Received field, else the Date field. Zero when unknown.
+	Received *time.Time `json:"received,omitempty"`
+	// HeaderOnly is true when only the header was available (pasted
+	// headers): body hashes could not be verified.
+	HeaderOnly bool `json:"header_only,omitempty"`
+	// Notes say what was repaired while loading the message.
+	Notes []string `json:"notes,omitempty"`
+
+	// The checks, one section each. A check that did not run has result
+	// "none" and reason "not evaluated".
+	DKIM     []*dkim.Result `json:"dkim"`
+	SPF      *Section       `json:"spf"`
+	DMARC    *Section       `json:"dmarc"`
+	ARC      *Section       `json:"arc"`
+	Recorded *Section       `json:"recorded"`
+
+	// Summary has one row per mechanism, for the verdict panel.
+	Summary []Row `json:"summary"`
+	// Verdict is pass, warn or fail; Headline says it in one sentence.
+	Verdict  string `json:"verdict"`
+	Headline string `json:"headline"`
+	// Reasons lists what led to the verdict, most serious first.
+	Reasons []string `json:"reasons,omitempty"`
+
+	// DNS is every query made for this report, in order.
+	DNS []resolver.Answer `json:"dns"`
+	// DNSSource says where answers came from (system resolvers, a server,
+	// a snapshot).
+	DNSSource string `json:"dns_source"`
+	// Checked is when the checks ran.
+	Checked time.Time `json:"checked"`
+
+	snapshot *resolver.Snapshot
+}
+
+// Address is an author address.
+type Address struct {
+	Name    string `json:"name,omitempty"`
+	Address string `json:"address"`
+	Domain  string `json:"domain"`
+}
+
+// Row is one line of the verdict panel: a mechanism, its result word, the
+// status it contributes to the overall verdict, and a one-line reason.
+type Row struct {
+	Mechanism string `json:"mechanism"`
+	Result    string `json:"result"`
+	// Status is pass, warn, fail or none (not evaluated): what colour and
+	// icon the row gets.
+	Status string `json:"status"`
+	Reason string `json:"reason"`
+}
+
+// NotEvaluated is the reason given for a check that did not run.
+const NotEvaluated = "not evaluated"
+
+// Section is the shape of a check that has not run: result "none" and the
+// reason why.
+type Section struct {
+	Result string `json:"result"`
+	Reason string `json:"reason"`
+}
+
+func notEvaluated() *Section { return &Section{Result: None, Reason: NotEvaluated} }
