@@ -211,7 +211,7 @@ func fill(ans *Answer, resp *dns.Msg) {
 	for i := 0; i <= maxCNAMEs; i++ {
 		next := ""
 		for _, rr := range resp.Answer {
-			if cn, ok := rr.(*dns.CNAME); ok && strings.EqualFold(cn.Hdr.Name, owner) {
+			if cn, ok := rr.(*dns.CNAME); ok && sameName(cn.Hdr.Name, owner) {
 				next = strings.ToLower(cn.Target)
 				break
 			}
@@ -227,13 +227,13 @@ func fill(ans *Answer, resp *dns.Msg) {
 	}
 	want := dns.StringToType[ans.Type]
 	for _, rr := range resp.Answer {
-		if rr.Header().Rrtype != want || !strings.EqualFold(rr.Header().Name, owner) {
+		if rr.Header().Rrtype != want || !sameName(rr.Header().Name, owner) {
 			continue
 		}
 		ans.RRs = append(ans.RRs, rr)
 		ans.Records = append(ans.Records, rdata(rr))
 		if t, ok := rr.(*dns.TXT); ok {
-			ans.TXT = append(ans.TXT, t.Txt)
+			ans.TXT = append(ans.TXT, txtStrings(t.Txt))
 		}
 	}
 }
@@ -248,11 +248,12 @@ func contains(list []string, s string) bool {
 }
 
 // rdata is a record's data in presentation form; a TXT record's strings are
-// joined with no separator, as DKIM and SPF read them.
+// joined with no separator, as DKIM and SPF read them, and unescaped to the
+// bytes published.
 func rdata(rr dns.RR) string {
 	switch v := rr.(type) {
 	case *dns.TXT:
-		return strings.Join(v.Txt, "")
+		return strings.Join(txtStrings(v.Txt), "")
 	case *dns.A:
 		return v.A.String()
 	case *dns.AAAA:

@@ -125,7 +125,7 @@ func sameQuestion(r, q *dns.Msg) bool {
 		return len(r.Question) == 0 && r.Rcode != dns.RcodeSuccess
 	}
 	a, b := r.Question[0], q.Question[0]
-	return a.Qtype == b.Qtype && a.Qclass == b.Qclass && strings.EqualFold(a.Name, b.Name)
+	return a.Qtype == b.Qtype && a.Qclass == b.Qclass && sameName(a.Name, b.Name)
 }
 
 // exchangeTCP asks again over TCP after a truncated UDP answer.
