@@ -1,0 +1,60 @@
+package received
+
+import (
+	"net/netip"
+	"strings"
+)
+
+// parseAddr reads an IP address the way MTAs write them in Received
+// fields: "192.0.2.1", "[192.0.2.1]", "IPv6:2001:db8::1", "[IPv6:2001:db8::1]",
+// "192.0.2.1:54321" (a port), "user@192.0.2.1" (an ident user), and
+// "::ffff:192.0.2.1" (an IPv4 address seen through an IPv6 socket, which is
+// given back as the IPv4 address it is).
+func parseAddr(s string) (netip.Addr, bool) {
+	s = strings.TrimSpace(s)
+	s = strings.TrimPrefix(s, "[")
+	s = strings.TrimSuffix(s, "]")
+	if i := strings.LastIndexByte(s, '@'); i >= 0 {
+		s = s[i+1:]
+	}
+	if len(s) > 5 && strings.EqualFold(s[:5], "ipv6:") {
+		s = s[5:]
+	}
+	// "a.b.c.d:port": only IPv4 can carry a port without brackets.
+	if i := strings.IndexByte(s, ':'); i > 0 && strings.Count(s, ":") == 1 && strings.Contains(s[:i], ".") {
+		s = s[:i]
+	}
+	a, err := netip.ParseAddr(s)
+	if err != nil {
+		return netip.Addr{}, false
+	}
+	return a.Unmap(), true
+}
+
+// isHostName reports whether s looks like a host name rather than an
+// address, a keyword or noise: letters, digits, hyphens, underscores and
+// dots, with at least one letter.
+func isHostName(s string) bool {
+	s = strings.TrimSuffix(s, ".")
+	if s == "" || len(s) > 253 {
+		return false
+	}
+	letter := false
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		switch {
+		case c >= 'a' && c <= 'z', c >= 'A' && c <= 'Z':
+			letter = true
+		case c >= '0' && c <= '9', c == '-', c == '.', c == '_':
+		default:
+			return false
+		}
+	}
+	return letter
+}
+
+// cleanHost lower-cases a host name and drops the trailing dot some MTAs
+// (Gmail) write after a reverse-DNS name.
+func cleanHost(s string) string {
+	return strings.ToLower(strings.TrimSuffix(s, "."))
+}

@@ -1,0 +1,261 @@
+package route
+
+import (
+	"net/netip"
+	"regexp"
+	"strings"
+)
+
+// Recorded is what the receiving server wrote down about the SMTP session
+// that brought the message in: the client address, HELO name and envelope
+// sender it saw, and the SPF result it got, from its Received-SPF and
+// Authentication-Results fields.
+type Recorded struct {
+	ClientIP netip.Addr `json:"client_ip,omitzero"`
+	HELO     string     `json:"helo,omitempty"`
+	MailFrom string     `json:"mail_from,omitempty"`
+	// SPF is the SPF result the receiver recorded.
+	SPF string `json:"spf,omitempty"`
+	// Sources names the fields read, e.g. "Received-SPF",
+	// "Authentication-Results (mx.google.com)".
+	Sources []string `json:"sources,omitempty"`
+	// Notes say how far these fields can be trusted.
+	Notes []string `json:"notes,omitempty"`
+}
+
+// ReceivedSPF is one Received-SPF field (RFC 7208 section 9.1).
+type ReceivedSPF struct {
+	Result       string
+	Comment      string
+	ClientIP     netip.Addr
+	EnvelopeFrom string
+	HELO         string
+	Receiver     string
+	Identity     string
+}
+
+// designates finds the client address in the usual comment texts:
+// "domain of x designates 192.0.2.1 as permitted sender" (Gmail and
+// libspf2), "does not designate 192.0.2.1 as permitted sender", "sender IP
+// is 192.0.2.1" (Microsoft), "client-ip=192.0.2.1".
+var designates = regexp.MustCompile(`(?i)(?:designates?|sender ip is|client-ip=|ip address|connecting ip)\s*:?\s*\[?([0-9a-f:.]+[0-9a-f])\]?`)
+
+// spfWords are the results a Received-SPF field can start with (RFC 7208
+// section 9.1).
+var spfWords = map[string]bool{"pass": true, "fail": true, "softfail": true, "neutral": true, "none": true, "temperror": true, "permerror": true}
+
+// ParseReceivedSPF reads a Received-SPF value: a result word, an optional
+// comment, and key=value pairs separated by ";". It is lenient: unknown
+// keys are ignored, and a value it cannot read gives an empty field.
+func ParseReceivedSPF(v string) ReceivedSPF {
+	var r ReceivedSPF
+	v = strings.TrimSpace(v)
+	word, rest, _ := strings.Cut(v, " ")
+	if w := strings.ToLower(strings.TrimRight(word, ";")); spfWords[w] {
+		r.Result = w
+	} else {
+		rest = v
+	}
+	rest = strings.TrimSpace(rest)
+	if strings.HasPrefix(rest, "(") {
+		c, n, _ := scanComment(rest)
+		r.Comment = c
+		rest = rest[n:]
+	}
+	for _, kv := range splitOutside(rest, ';') {
+		k, val, ok := strings.Cut(strings.TrimSpace(kv), "=")
+		if !ok {
+			continue
+		}
+		val = unquote(strings.TrimSpace(val))
+		switch strings.ToLower(strings.TrimSpace(k)) {
+		case "client-ip":
+			if a, err := netip.ParseAddr(val); err == nil {
+				r.ClientIP = a.Unmap()
+			}
+		case "envelope-from":
+			r.EnvelopeFrom = strings.Trim(val, "<>")
+		case "helo":
+			r.HELO = val
+		case "receiver":
+			r.Receiver = val
+		case "identity":
+			r.Identity = val
+		}
+	}
+	if !r.ClientIP.IsValid() {
+		r.ClientIP = addrInText(r.Comment)
+	}
+	return r
+}
+
+// AuthResultsSPF is the spf result of one Authentication-Results field
+// (RFC 8601), with the client address the field gives anywhere.
+type AuthResultsSPF struct {
+	AuthServID string
+	Result     string
+	MailFrom   string // smtp.mailfrom: an address, or a domain (Microsoft)
+	HELO       string // smtp.helo
+	ClientIP   netip.Addr
+}
+
+// ParseAuthResults reads the spf method of an Authentication-Results value
+// and any client address in it (smtp.remote-ip, smtp.client-ip,
+// policy.iprev, or an address in the spf result's comment). ok is false
+// when the field has no spf result. Microsoft writes no authserv-id; the
+// first element is then a result.
+func ParseAuthResults(v string) (ar AuthResultsSPF, ok bool) {
+	parts := splitOutside(v, ';')
+	if len(parts) == 0 {
+		return ar, false
+	}
+	first := strings.Fields(stripComments(parts[0]))
+	if len(first) == 0 || !strings.Contains(first[0], "=") {
+		if len(first) > 0 {
+			ar.AuthServID = first[0]
+		}
+		parts = parts[1:]
+	}
+	for _, p := range parts {
+		p = strings.TrimSpace(p)
+		method, _, _ := strings.Cut(p, "=")
+		method = strings.ToLower(strings.TrimSpace(method))
+		props := propsOf(p)
+		for _, k := range []string{"smtp.remote-ip", "smtp.client-ip", "policy.iprev", "client-ip", "smtp.ip"} {
+			if a, err := netip.ParseAddr(props[k]); err == nil && !ar.ClientIP.IsValid() {
+				ar.ClientIP = a.Unmap()
+			}
+		}
+		if method != "spf" || ok {
+			continue
+		}
+		ok = true
+		_, res, _ := strings.Cut(p, "=")
+		if words := strings.Fields(strings.ReplaceAll(res, "(", " (")); len(words) > 0 {
+			ar.Result = strings.ToLower(words[0])
+		}
+		ar.MailFrom = strings.Trim(props["smtp.mailfrom"], "<>")
+		ar.HELO = props["smtp.helo"]
+		if a := addrInText(p); a.IsValid() && !ar.ClientIP.IsValid() {
+			ar.ClientIP = a
+		}
+	}
+	return ar, ok
+}
+
+// propsOf returns the ptype.property=value pairs of one resinfo, comments
+// removed, keys lower case.
+func propsOf(resinfo string) map[string]string {
+	out := map[string]string{}
+	fields := strings.Fields(stripComments(resinfo))
+	for i, f := range fields {
+		if i == 0 {
+			continue // method=result
+		}
+		k, v, ok := strings.Cut(f, "=")
+		if ok {
+			out[strings.ToLower(k)] = unquote(v)
+		}
+	}
+	return out
+}
+
+// addrInText finds a client address in comment text.
+func addrInText(s string) netip.Addr {
+	m := designates.FindStringSubmatch(s)
+	if m == nil {
+		return netip.Addr{}
+	}
+	a, err := netip.ParseAddr(m[1])
+	if err != nil {
+		return netip.Addr{}
+	}
+	return a.Unmap()
+}
+
+// scanComment reads a comment starting at s[0] == '(' with nesting; it
+// returns the inside, the bytes consumed and whether it closed.
+func scanComment(s string) (string, int, bool) {
+	depth := 0
+	for i := 0; i < len(s); i++ {
+		switch s[i] {
+		case '\\':
+			i++
+		case '(':
+			depth++
+		case ')':
+			depth--
+			if depth == 0 {
+				return s[1:i], i + 1, true
+			}
+		}
+	}
+	return strings.TrimPrefix(s, "("), len(s), false
+}
+
+// stripComments removes parenthesised comments (nested), keeping quoted
+// strings.
+func stripComments(s string) string {
+	var b strings.Builder
+	depth := 0
+	quoted := false
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		switch {
+		case c == '\\' && i+1 < len(s):
+			if depth == 0 {
+				b.WriteByte(c)
+				b.WriteByte(s[i+1])
+			}
+			i++
+		case c == '"' && depth == 0:
+			quoted = !quoted
+			b.WriteByte(c)
+		case c == '(' && !quoted:
+			depth++
+			b.WriteByte(' ')
+		case c == ')' && !quoted && depth > 0:
+			depth--
+		case depth == 0:
+			b.WriteByte(c)
+		}
+	}
+	return b.String()
+}
+
+// splitOutside splits s at sep where sep is outside comments and quotes.
+func splitOutside(s string, sep byte) []string {
+	var out []string
+	depth, start := 0, 0
+	quoted := false
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		switch {
+		case c == '\\':
+			i++
+		case c == '"' && depth == 0:
+			quoted = !quoted
+		case c == '(' && !quoted:
+			depth++
+		case c == ')' && !quoted && depth > 0:
+			depth--
+		case c == sep && depth == 0 && !quoted:
+			out = append(out, s[start:i])
+			start = i + 1
+		}
+	}
+	if start < len(s) {
+		out = append(out, s[start:])
+	}
+	return out
+}
+
+// unquote removes the quotes of a quoted-string value.
+func unquote(s string) string {
+	if len(s) >= 2 && s[0] == '"' && s[len(s)-1] == '"' {
+		s = s[1 : len(s)-1]
+		s = strings.ReplaceAll(s, `\"`, `"`)
+		s = strings.ReplaceAll(s, `\\`, `\`)
+	}
+	return s
+}

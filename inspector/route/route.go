@@ -1,0 +1,364 @@
+// Package route reads the delivery route of a message from its Received
+// fields: every hop with its time, the delay since the hop before, and its
+// encryption; which hop handed the message to the recipient's servers (the
+// boundary), and so which address SPF must be checked against; the
+// envelope sender and HELO name; and the forward-confirmed reverse DNS of
+// that address. It compares its choice with what the receiving server
+// recorded in Received-SPF and Authentication-Results, and says where they
+// disagree.
+//
+// Choosing the boundary is a judgement, not a lookup: Received fields below
+// the recipient's own are written by whoever sent the message and may be
+// false. Analyze walks down from the top, skipping hops that are inside
+// the receiving organisation, and says why it stopped where it did; the
+// caller can override the choice (Options).
+package route
+
+import (
+	"context"
+	"net/mail"
+	"net/netip"
+	"strings"
+	"time"
+
+	"github.com/mailinspector/mailinspector/inspector/message"
+	"github.com/mailinspector/mailinspector/inspector/received"
+	"github.com/mailinspector/mailinspector/inspector/resolver"
+)
+
+// Options steer Analyze.
+type Options struct {
+	// ClientIP, when valid, is taken as the address that connected to the
+	// recipient's servers, whatever the Received fields say (the CLI's
+	// --client-ip).
+	ClientIP netip.Addr
+	// Hop, when not zero, chooses the boundary hop by position, counting
+	// from 1 at the top (a choice made in the GUI).
+	Hop int
+	// RecipientDomain is the domain the message was delivered to; when
+	// empty it is read from Delivered-To, X-Original-To, the "for" clauses
+	// or To.
+	RecipientDomain string
+}
+
+// Hop is one Received field: one hand-off of the message.
+type Hop struct {
+	// From is the sending host as the receiving MTA saw it: its
+	// reverse-DNS name if recorded, else its HELO name.
+	From string `json:"from"`
+	HELO string `json:"helo"`
+	// RDNS is the reverse-DNS name of IP as the receiving MTA recorded it.
+	RDNS string     `json:"rdns,omitempty"`
+	IP   netip.Addr `json:"ip,omitzero"`
+	By   string     `json:"by"`
+	With string     `json:"with"`
+	// TLS is null when the hop does not say it was encrypted, and holds
+	// what it says otherwise (possibly nothing but the fact).
+	TLS           *received.TLS `json:"tls"`
+	Encrypted     bool          `json:"encrypted"`
+	Authenticated bool          `json:"authenticated"`
+	// Time is when this hop received the message; null when unknown.
+	Time *time.Time `json:"time"`
+	// DelaySeconds is the time since the hop below (the previous
+	// hand-off); null for the first hop or when a time is unknown.
+	DelaySeconds *float64 `json:"delay_seconds"`
+	// ClockSkew is true when DelaySeconds is negative: one of the two
+	// servers' clocks is wrong.
+	ClockSkew bool `json:"clock_skew,omitempty"`
+	// Internal is true for a hand-off inside the receiving organisation;
+	// InternalReason says why.
+	Internal       bool   `json:"internal"`
+	InternalReason string `json:"internal_reason,omitempty"`
+	// Boundary is true for the hop at which the message entered the
+	// recipient's servers.
+	Boundary bool   `json:"boundary"`
+	Raw      string `json:"raw"`
+	Note     string `json:"note,omitempty"`
+
+	// Received is the field as parsed.
+	Received *received.Received `json:"-"`
+	field    int                // index of the field in the message header
+}
+
+// Candidate is a hop from a public address that was not chosen as the
+// boundary, with what it probably is.
+type Candidate struct {
+	Hop int        `json:"hop"` // index into Route.Hops
+	IP  netip.Addr `json:"ip"`
+	Why string     `json:"why"`
+}
+
+// Route is the delivery route of a message.
+type Route struct {
+	// Hops are the Received fields, topmost (the last hand-off) first.
+	Hops []Hop `json:"hops"`
+	// Boundary is the index in Hops of the hop at which the message
+	// entered the recipient's servers, or -1 when none could be chosen.
+	Boundary       int    `json:"boundary"`
+	BoundaryReason string `json:"boundary_reason"`
+	// Candidates are the other hops from public addresses.
+	Candidates []Candidate `json:"candidates"`
+
+	// ClientIP is the address SPF is checked against: the boundary hop's,
+	// or the one given in Options.
+	ClientIP netip.Addr `json:"client_ip,omitzero"`
+	// HELO is the name the client gave at the boundary.
+	HELO string `json:"helo"`
+	// MailFrom is the envelope sender (the topmost Return-Path), without
+	// brackets; "" with NullSender for a bounce ("<>").
+	MailFrom       string `json:"mail_from"`
+	NullSender     bool   `json:"null_sender"`
+	MailFromSource string `json:"mail_from_source,omitempty"`
+
+	RecipientDomain       string `json:"recipient_domain,omitempty"`
+	RecipientDomainSource string `json:"recipient_domain_source,omitempty"`
+	// MX are the MX hosts of the recipient domain, when DNS answered.
+	MX []string `json:"mx,omitempty"`
+
+	FCrDNS   *FCrDNS  `json:"fcrdns,omitempty"`
+	Recorded Recorded `json:"recorded"`
+	// Disagreements say, in sentences, where the receiver's records and
+	// this analysis differ.
+	Disagreements []string `json:"disagreements"`
+
+	// TransitSeconds is the time from the first hop to the last; null
+	// when fewer than two hops have a time.
+	TransitSeconds *float64 `json:"transit_seconds"`
+	// ClockSkew is true when some hop's delay is negative.
+	ClockSkew bool `json:"clock_skew"`
+	// Notes are other remarks about the route.
+	Notes []string `json:"notes,omitempty"`
+
+	recordedFields []int // header indexes of the Received-SPF and Authentication-Results read
+}
+
+// Analyze reads the route of m. Lookups (the recipient domain's MX hosts,
+// the client's reverse DNS) go through r; a failed lookup is noted, never
+// fatal.
+func Analyze(ctx context.Context, r resolver.Resolver, m *message.Message, opts Options) *Route {
+	rt := &Route{Boundary: -1, Hops: []Hop{}, Candidates: []Candidate{}, Disagreements: []string{}}
+	for i, f := range m.Header {
+		if !strings.EqualFold(f.Name, "Received") {
+			continue
+		}
+		rcv, _ := received.Parse(rawValue(f))
+		h := Hop{
+			From: rcv.FromRDNS, HELO: rcv.FromHELO, RDNS: rcv.FromRDNS, IP: rcv.FromIP,
+			By: rcv.By, With: rcv.With, TLS: rcv.TLS, Encrypted: rcv.Encrypted,
+			Authenticated: rcv.Authenticated, Raw: rcv.Raw, Note: rcv.Note, Received: rcv, field: i,
+		}
+		if h.From == "" {
+			h.From = h.HELO
+		}
+		if h.Encrypted && h.TLS == nil {
+			h.TLS = &received.TLS{}
+		}
+		if !rcv.Time.IsZero() {
+			t := rcv.Time
+			h.Time = &t
+		}
+		rt.Hops = append(rt.Hops, h)
+	}
+	rt.timeline()
+	rt.envelope(m)
+	rt.recipient(m, opts)
+	if rt.RecipientDomain != "" {
+		mxs, err := r.LookupMX(ctx, rt.RecipientDomain)
+		for _, mx := range mxs {
+			if h := strings.ToLower(strings.TrimSuffix(mx.Host, ".")); h != "" {
+				rt.MX = append(rt.MX, h)
+			}
+		}
+		if err != nil && len(mxs) == 0 {
+			rt.Notes = append(rt.Notes, "The MX hosts of "+rt.RecipientDomain+" could not be looked up ("+err.Error()+"), so the boundary was chosen without them.")
+		}
+	}
+	rt.recorded(m)
+	rt.chooseBoundary(opts)
+	if rt.Boundary >= 0 {
+		b := &rt.Hops[rt.Boundary]
+		b.Boundary = true
+		rt.HELO = b.HELO
+		if !rt.ClientIP.IsValid() {
+			rt.ClientIP = b.IP
+		}
+		if rt.MailFrom == "" && !rt.NullSender && b.Received.EnvelopeFrom != "" {
+			rt.setMailFrom(b.Received.EnvelopeFrom, "the boundary hop's Received field")
+		}
+	}
+	if rt.HELO == "" && rt.Recorded.HELO != "" && rt.ClientIP == rt.Recorded.ClientIP {
+		rt.HELO = rt.Recorded.HELO
+	}
+	if rt.MailFrom == "" && !rt.NullSender && rt.Recorded.MailFrom != "" && strings.Contains(rt.Recorded.MailFrom, "@") {
+		rt.setMailFrom(rt.Recorded.MailFrom, "the receiver's "+strings.Join(rt.Recorded.Sources, " and "))
+	}
+	if rt.MailFrom == "" && !rt.NullSender {
+		rt.Notes = append(rt.Notes, "The envelope sender is unknown (the message has no Return-Path field), so SPF can only check the HELO name.")
+	}
+	if rt.ClientIP.IsValid() {
+		rt.FCrDNS = CheckFCrDNS(ctx, r, rt.ClientIP)
+	}
+	rt.crossCheck()
+	return rt
+}
+
+// rawValue is a field's value as written (after the colon), not decoded:
+// Received fields are parsed from what the MTA wrote.
+func rawValue(f message.Field) string {
+	if len(f.Raw) == 0 {
+		return f.Value
+	}
+	_, v, ok := strings.Cut(string(f.Raw), ":")
+	if !ok {
+		return f.Value
+	}
+	return v
+}
+
+// timeline computes each hop's delay from the hop below it, flags clock
+// skew, and the total transit time.
+func (rt *Route) timeline() {
+	var newest, oldest *time.Time
+	for i := range rt.Hops {
+		h := &rt.Hops[i]
+		if h.Time == nil {
+			continue
+		}
+		if newest == nil {
+			newest = h.Time
+		}
+		oldest = h.Time
+		for j := i + 1; j < len(rt.Hops); j++ {
+			if below := rt.Hops[j].Time; below != nil {
+				d := h.Time.Sub(*below).Seconds()
+				h.DelaySeconds = &d
+				if d < 0 {
+					h.ClockSkew, rt.ClockSkew = true, true
+				}
+				break
+			}
+		}
+	}
+	if newest != nil && oldest != nil && newest != oldest {
+		d := newest.Sub(*oldest).Seconds()
+		rt.TransitSeconds = &d
+	}
+	if rt.ClockSkew {
+		rt.Notes = append(rt.Notes, "Some hop is dated before the hop that handed it the message: a server's clock is wrong (clock skew), so delays are approximate.")
+	}
+}
+
+// envelope reads the envelope sender from the topmost Return-Path.
+func (rt *Route) envelope(m *message.Message) {
+	f := m.First("Return-Path")
+	if f == nil {
+		return
+	}
+	v := strings.TrimSpace(f.Value)
+	if i := strings.IndexByte(v, '<'); i >= 0 {
+		if j := strings.IndexByte(v[i:], '>'); j >= 0 {
+			v = v[i+1 : i+j]
+		}
+	}
+	v = strings.TrimSpace(v)
+	if v == "" {
+		rt.NullSender = true
+		rt.MailFromSource = "Return-Path"
+		return
+	}
+	rt.setMailFrom(v, "Return-Path")
+}
+
+func (rt *Route) setMailFrom(addr, source string) {
+	if addr == "<>" || addr == "" {
+		rt.NullSender = true
+		rt.MailFrom = ""
+	} else {
+		rt.MailFrom = addr
+	}
+	rt.MailFromSource = source
+}
+
+// recipient finds the domain the message was delivered to.
+func (rt *Route) recipient(m *message.Message, opts Options) {
+	if opts.RecipientDomain != "" {
+		rt.RecipientDomain, rt.RecipientDomainSource = strings.ToLower(opts.RecipientDomain), "given"
+		return
+	}
+	for _, name := range []string{"Delivered-To", "X-Original-To", "Envelope-To", "X-Envelope-To"} {
+		if f := m.First(name); f != nil {
+			if d := domainOf(f.Value); d != "" {
+				rt.RecipientDomain, rt.RecipientDomainSource = d, name
+				return
+			}
+		}
+	}
+	for _, h := range rt.Hops {
+		if d := domainOf(h.Received.For); d != "" {
+			rt.RecipientDomain, rt.RecipientDomainSource = d, "a Received field's \"for\" clause"
+			return
+		}
+	}
+	if f := m.First("To"); f != nil {
+		if list, err := mail.ParseAddressList(f.Value); err == nil && len(list) > 0 {
+			if d := domainOf(list[0].Address); d != "" {
+				rt.RecipientDomain, rt.RecipientDomainSource = d, "To"
+			}
+		}
+	}
+}
+
+// domainOf returns the lower-case domain of an address such as
+// "<bob@example.org>" or "bob@example.org", or "".
+func domainOf(addr string) string {
+	addr = strings.Trim(strings.TrimSpace(addr), "<>")
+	i := strings.LastIndexByte(addr, '@')
+	if i < 0 {
+		return ""
+	}
+	d := strings.ToLower(strings.Trim(addr[i+1:], "<> ."))
+	if !strings.Contains(d, ".") || strings.ContainsAny(d, " ,;<>()[]") {
+		return ""
+	}
+	return d
+}
+
+// recorded reads the topmost Received-SPF and the topmost
+// Authentication-Results with an spf result.
+func (rt *Route) recorded(m *message.Message) {
+	rec := &rt.Recorded
+	var rspfField, arField = -1, -1
+	for i, f := range m.Header {
+		switch {
+		case rspfField < 0 && strings.EqualFold(f.Name, "Received-SPF"):
+			p := ParseReceivedSPF(f.Value)
+			rspfField = i
+			rec.Sources = append(rec.Sources, "Received-SPF")
+			rec.ClientIP, rec.HELO, rec.MailFrom, rec.SPF = p.ClientIP, p.HELO, p.EnvelopeFrom, p.Result
+		case arField < 0 && strings.EqualFold(f.Name, "Authentication-Results"):
+			p, ok := ParseAuthResults(f.Value)
+			if !ok {
+				continue
+			}
+			arField = i
+			src := "Authentication-Results"
+			if p.AuthServID != "" {
+				src += " (" + p.AuthServID + ")"
+			}
+			rec.Sources = append(rec.Sources, src)
+			if !rec.ClientIP.IsValid() {
+				rec.ClientIP = p.ClientIP
+			}
+			if rec.HELO == "" {
+				rec.HELO = p.HELO
+			}
+			if rec.MailFrom == "" {
+				rec.MailFrom = p.MailFrom
+			}
+			if rec.SPF == "" {
+				rec.SPF = p.Result
+			}
+		}
+	}
+	rt.recordedFields = []int{rspfField, arField}
+}
