@@ -1,0 +1,170 @@
+package dmarc
+
+import (
+	"fmt"
+	"io"
+	"mime"
+	"net/mail"
+	"strings"
+
+	"github.com/mailinspector/mailinspector/inspector/message"
+)
+
+// Codes of FromError: why a message has no single author domain.
+const (
+	CodeNoFrom          = "no_from"          // no From field at all
+	CodeMultipleFrom    = "multiple_from"    // more than one From field
+	CodeMultipleAuthors = "multiple_authors" // one From field, addresses in several domains
+	CodeBadFrom         = "bad_from"         // the From field is not an address list
+	CodeBadDomain       = "bad_domain"       // the address has no usable domain
+)
+
+// FromError says why the From field does not name one author domain. Each
+// of these is a way to show a reader one address while a filter checks
+// another, so it is reported, never repaired.
+type FromError struct {
+	Code string
+	Msg  string
+}
+
+func (e *FromError) Error() string { return e.Msg }
+
+// maxDomain is the longest domain name DNS can carry, in ASCII form.
+const maxDomain = 253
+
+// AuthorDomain returns the author domain (RFC 7489 section 3.1) of a message
+// from the values of its From fields, one string per field, as they stand
+// in the message after "From:" (folding allowed; encoded words in display
+// names are fine). The domain is lower case, in the form written (Unicode
+// or "xn--"). addrs are the addresses found.
+//
+// It fails with a *FromError when there is no From field, several From
+// fields, addresses in several domains in one field, a field that is not an
+// address list, or an address without a valid domain name.
+func AuthorDomain(from []string) (domain string, addrs []string, err error) {
+	switch len(from) {
+	case 0:
+		return "", nil, &FromError{CodeNoFrom, "the message has no From field, so it names no author domain for DMARC to protect; " +
+			"every real message has one, so its absence means the message was damaged or made to slip past checks"}
+	case 1:
+	default:
+		var seen []string
+		for _, v := range from {
+			if list, err := parseAddressList(v); err == nil {
+				for _, a := range list {
+					seen = append(seen, a.Address)
+				}
+			}
+		}
+		msg := fmt.Sprintf("the message has %d From fields", len(from))
+		if len(seen) > 0 {
+			msg += " (" + strings.Join(seen, ", ") + ")"
+		}
+		return "", seen, &FromError{CodeMultipleFrom, msg + "; a mail program may show one while a filter checks another, " +
+			"a classic spoofing trick, so no author domain can be trusted"}
+	}
+	list, err := parseAddressList(from[0])
+	if err != nil {
+		return "", nil, &FromError{CodeBadFrom, fmt.Sprintf("the From field %q is not a valid address (%v), so it names no author domain "+
+			"for DMARC to check; a reader cannot tell who sent it", clip(unfold(from[0]), 120), err)}
+	}
+	if len(list) == 0 {
+		return "", nil, &FromError{CodeBadFrom, fmt.Sprintf("the From field %q holds no address, so it names no author domain for DMARC to check",
+			clip(unfold(from[0]), 120))}
+	}
+	for _, a := range list {
+		addrs = append(addrs, a.Address)
+	}
+	for i, a := range list {
+		at := strings.LastIndexByte(a.Address, '@')
+		d := strings.ToLower(strings.TrimSuffix(a.Address[at+1:], "."))
+		if problem := checkDomain(d); problem != "" {
+			return "", addrs, &FromError{CodeBadDomain, fmt.Sprintf("the From address %s has no usable domain: %s", a.Address, problem)}
+		}
+		if i == 0 {
+			domain = d
+		} else if normalize(d) != normalize(domain) {
+			return "", addrs, &FromError{CodeMultipleAuthors, fmt.Sprintf("the From field holds addresses in several domains (%s); "+
+				"DMARC cannot tell which one is the author, and a mail program may show only one of them", strings.Join(addrs, ", "))}
+		}
+	}
+	return domain, addrs, nil
+}
+
+// FromValues returns the value of every From field of m, as written (from
+// the raw bytes, not the display-decoded Value, whose decoded display name
+// may no longer parse as an address), for Input.From.
+func FromValues(m *message.Message) []string {
+	var vs []string
+	for _, f := range m.Header {
+		if !strings.EqualFold(strings.TrimSpace(f.Name), "From") {
+			continue
+		}
+		v := f.Value
+		if _, raw, ok := strings.Cut(string(f.Raw), ":"); ok {
+			v = raw
+		}
+		vs = append(vs, v)
+	}
+	return vs
+}
+
+// parseAddressList reads a From value with net/mail, accepting encoded
+// words in any charset: a display name is not what DMARC checks, so an
+// unknown charset there must not hide the address.
+func parseAddressList(v string) ([]*mail.Address, error) {
+	p := mail.AddressParser{WordDecoder: &mime.WordDecoder{
+		CharsetReader: func(_ string, r io.Reader) (io.Reader, error) { return r, nil },
+	}}
+	return p.ParseList(unfold(v))
+}
+
+// unfold joins folded lines (RFC 5322 section 2.2.3).
+func unfold(s string) string {
+	s = strings.ReplaceAll(s, "\r\n", "")
+	s = strings.ReplaceAll(s, "\n", "")
+	return strings.TrimSpace(strings.ReplaceAll(s, "\r", ""))
+}
+
+// checkDomain says what is wrong with d as a DNS domain name, or "".
+func checkDomain(d string) string {
+	if d == "" {
+		return "it is empty"
+	}
+	if strings.HasPrefix(d, "[") {
+		return "it is an address literal (" + d + "), which has no DNS name to publish a DMARC record under"
+	}
+	if len(d) > 4*maxDomain {
+		return "it is longer than DNS allows (253 characters)"
+	}
+	ascii, ok := toASCII(d)
+	if !ok {
+		return fmt.Sprintf("%q is not a valid internationalised name", d)
+	}
+	if len(ascii) > maxDomain {
+		return "it is longer than DNS allows (253 characters)"
+	}
+	for _, l := range strings.Split(ascii, ".") {
+		if l == "" {
+			return fmt.Sprintf("%q has an empty label", d)
+		}
+		if len(l) > 63 {
+			return fmt.Sprintf("%q has a label longer than 63 characters", d)
+		}
+		for i := 0; i < len(l); i++ {
+			c := l[i]
+			if !(c >= 'a' && c <= 'z' || c >= '0' && c <= '9' || c == '-' || c == '_') {
+				return fmt.Sprintf("%q holds the character %q, which domain names cannot contain", d, c)
+			}
+		}
+	}
+	return ""
+}
+
+// clip shortens s for quoting in a sentence.
+func clip(s string, n int) string {
+	if len(s) <= n {
+		return s
+	}
+	return s[:n] + "…"
+}

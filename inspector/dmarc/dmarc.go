@@ -1,0 +1,337 @@
+// Package dmarc evaluates DMARC (RFC 7489, with the np tag of DMARCbis and
+// RFC 9091) for one message: it finds the author domain in the From field,
+// finds the domain owner's record (at the author domain, else at its
+// organisational domain from the public suffix list), checks whether a
+// passing SPF or DKIM identifier aligns with the author domain, and says
+// which policy applies and what a receiver would do, in words a person can
+// act on.
+//
+// It does not verify SPF or DKIM itself: the caller passes their results.
+package dmarc
+
+import (
+	"context"
+	"fmt"
+	"strings"
+
+	msgdmarc "github.com/emersion/go-msgauth/dmarc"
+
+	"github.com/mailinspector/mailinspector/inspector/resolver"
+)
+
+// Result words (RFC 8601 section 2.7.1).
+const (
+	Pass      = "pass"
+	Fail      = "fail"
+	None      = "none"
+	TempError = "temperror"
+	PermError = "permerror"
+)
+
+// Codes of Result.Code, stable for programs; the From problems are the
+// FromError codes (CodeNoFrom and so on).
+const (
+	CodeAligned         = "aligned"          // pass
+	CodeNotAligned      = "not_aligned"      // fail: nothing passing aligns
+	CodeNoRecord        = "no_record"        // none: no record at either name
+	CodeNoOrgDomain     = "no_org_domain"    // none: no record, and no organisational domain to try
+	CodeDNSError        = "dns_error"        // temperror
+	CodeInvalidRecord   = "invalid_record"   // permerror
+	CodeMultipleRecords = "multiple_records" // permerror
+)
+
+// Input is what DMARC needs from the rest of the checks.
+type Input struct {
+	// From holds the value of every From field of the message, in order,
+	// as written after "From:" (folding allowed).
+	From []string
+	// SPF is the SPF result of the message; nil when SPF was not checked.
+	SPF *SPFInput
+	// DKIM holds one entry per DKIM-Signature, whatever its result.
+	DKIM []DKIMInput
+}
+
+// SPFInput is the outcome of the SPF check.
+type SPFInput struct {
+	// Result is the RFC 8601 word: pass, fail, softfail, neutral, none,
+	// temperror or permerror.
+	Result string
+	// Domain is the domain SPF checked: the MAIL FROM domain, or the HELO
+	// name when MAIL FROM was empty (then set HELO).
+	Domain string
+	HELO   bool
+}
+
+// DKIMInput is the outcome of one DKIM signature.
+type DKIMInput struct {
+	Domain   string // d=
+	Selector string // s=
+	Result   string // pass, fail, neutral, policy, temperror, permerror, none
+}
+
+// Result is the DMARC verdict of one message.
+type Result struct {
+	// Result is pass, fail, none, temperror or permerror.
+	Result string `json:"result"`
+	// Code is a stable word for programs (see the Code constants).
+	Code string `json:"code"`
+	// Reason says in one or two sentences what happened and what it means.
+	Reason string `json:"reason"`
+
+	// Domain is the author domain (of the From address); Addresses are
+	// the addresses in the From field.
+	Domain    string   `json:"domain,omitempty"`
+	Addresses []string `json:"from_addresses,omitempty"`
+	// OrgDomain is the organisational domain of Domain, from the public
+	// suffix list.
+	OrgDomain string `json:"org_domain,omitempty"`
+
+	// Record is the DMARC record used, as published, and RecordDomain the
+	// name it was found at (_dmarc.example.com).
+	Record       string `json:"record,omitempty"`
+	RecordDomain string `json:"record_domain,omitempty"`
+
+	// Policy is the policy that applies to this message (none, quarantine
+	// or reject) and PolicyTag the tag it came from: p for the domain
+	// itself, sp for a subdomain, np for a subdomain that does not exist.
+	Policy       string `json:"policy,omitempty"`
+	PolicyTag    string `json:"policy_tag,omitempty"`
+	PolicyReason string `json:"policy_reason,omitempty"`
+	// The record's tags, as they apply (defaults filled in).
+	P               string   `json:"p,omitempty"`
+	SubdomainPolicy string   `json:"subdomain_policy,omitempty"`
+	NP              string   `json:"np,omitempty"`
+	Pct             int      `json:"pct,omitempty"`
+	PctMeaning      string   `json:"pct_meaning,omitempty"`
+	ADKIM           string   `json:"adkim,omitempty"` // relaxed or strict
+	ASPF            string   `json:"aspf,omitempty"`  // relaxed or strict
+	RUA             []string `json:"rua,omitempty"`
+	RUF             []string `json:"ruf,omitempty"`
+
+	// SPFAligned and DKIMAligned say whether a passing SPF or DKIM
+	// identifier aligns with the author domain; Alignment is the table
+	// behind them.
+	SPFAligned  bool        `json:"spf_aligned"`
+	DKIMAligned bool        `json:"dkim_aligned"`
+	Alignment   []Alignment `json:"alignment,omitempty"`
+
+	// Disposition is what a receiver following the record does with the
+	// message: none (deliver), quarantine (spam folder) or reject.
+	Disposition string `json:"disposition"`
+
+	// Explanation holds sentences for people, most important first.
+	Explanation []string `json:"explanation,omitempty"`
+	// Notes say what was tolerated or assumed along the way.
+	Notes []string `json:"notes,omitempty"`
+}
+
+// Alignment is one row of the alignment table: one authenticated
+// identifier and whether it counts for the author domain.
+type Alignment struct {
+	// Identifier names it: "SPF (MAIL FROM)", "SPF (HELO)" or
+	// "DKIM s=selector".
+	Identifier string `json:"identifier"`
+	// Domain is the identifier's domain, Result the mechanism's result.
+	Domain  string `json:"domain"`
+	Result  string `json:"result"`
+	Aligned bool   `json:"aligned"`
+	// Mode is relaxed or strict: which comparison applied.
+	Mode string `json:"mode,omitempty"`
+	Why  string `json:"why"`
+}
+
+// Enforced says whether the domain owner asks receivers to act on this
+// failure: DMARC failed and the policy is reject, or quarantine for a
+// non-zero share of messages. (With p=reject and a low pct, unsampled
+// messages are still quarantined, RFC 7489 section 6.6.4.)
+func (r *Result) Enforced() bool {
+	if r == nil || r.Result != Fail {
+		return false
+	}
+	return r.Policy == msgdmarc.PolicyReject || r.Policy == msgdmarc.PolicyQuarantine && r.Pct > 0
+}
+
+// Check evaluates DMARC for the message described by in, looking records up
+// through r. It always returns a Result; problems become its result word
+// and reason.
+func Check(ctx context.Context, r resolver.Resolver, in Input) *Result {
+	res := &Result{Disposition: "none"}
+	domain, addrs, err := AuthorDomain(in.From)
+	res.Addresses = addrs
+	if err != nil {
+		fe := err.(*FromError)
+		res.Result, res.Code = PermError, fe.Code
+		res.Reason = "DMARC cannot be checked: " + fe.Msg + "."
+		return res
+	}
+	res.Domain = domain
+	ascii := normalize(domain)
+	org, hasOrg := OrgDomain(domain)
+	if hasOrg {
+		res.OrgDomain = org
+	} else {
+		res.OrgDomain = domain
+		res.Notes = append(res.Notes, fmt.Sprintf("%s is itself a public suffix, so it is its own organisational domain", domain))
+	}
+
+	// Record discovery, RFC 7489 section 6.6.3.
+	found := fetch(ctx, r, ascii)
+	atOrg := false
+	if found.temp == nil && len(found.records) == 0 && hasOrg && normalize(org) != ascii {
+		found = fetch(ctx, r, normalize(org))
+		atOrg = true
+	}
+	if found.temp != nil {
+		res.Result, res.Code = TempError, CodeDNSError
+		res.Reason = fmt.Sprintf("DMARC could not be checked: the DNS lookup of %s failed (%v). Try again later; a receiver would defer the message.",
+			found.name, found.temp)
+		return res
+	}
+	switch len(found.records) {
+	case 0:
+		res.Result, res.Code = None, CodeNoRecord
+		where := "_dmarc." + domain
+		if atOrg {
+			where += " nor at _dmarc." + org
+		}
+		res.Reason = fmt.Sprintf("%s publishes no DMARC record (none at %s), so its owner has not said what to do with mail that fails "+
+			"authentication: anyone can send mail that looks as if it came from %s without a receiver being told to refuse it.",
+			domain, where, domain)
+		if !hasOrg {
+			res.Code = CodeNoOrgDomain
+		}
+		evaluateAlignment(res, in, msgdmarc.AlignmentRelaxed, msgdmarc.AlignmentRelaxed)
+		return res
+	case 1:
+	default:
+		res.Result, res.Code = PermError, CodeMultipleRecords
+		res.RecordDomain = found.name
+		res.Reason = fmt.Sprintf("%s has %d DMARC records; RFC 7489 says a receiver then applies no DMARC at all, so the owner's policy is lost. "+
+			"The owner must keep exactly one.", found.name, len(found.records))
+		return res
+	}
+	res.Record, res.RecordDomain = found.records[0], found.name
+	rec, err := ParseRecord(found.records[0])
+	if err != nil {
+		res.Result, res.Code = PermError, CodeInvalidRecord
+		res.Reason = fmt.Sprintf("the DMARC record at %s is invalid (%v), so receivers cannot apply it; the owner of %s must fix it.",
+			found.name, err, strings.TrimPrefix(found.name, "_dmarc."))
+		return res
+	}
+	res.Notes = append(res.Notes, rec.Notes...)
+	fillRecord(res, rec)
+
+	// Which policy applies: p at the domain itself, else sp for a
+	// subdomain, or np for one that does not exist (RFC 9091).
+	res.Policy, res.PolicyTag = string(rec.Policy), "p"
+	res.PolicyReason = fmt.Sprintf("the record was found at the author domain %s itself, so its p tag applies", domain)
+	if atOrg {
+		res.PolicyReason = fmt.Sprintf("%s has no record of its own; the record of its organisational domain %s applies, "+
+			"and it has no sp tag, so its p tag covers subdomains too", domain, org)
+		if rec.SubdomainPolicy != "" {
+			res.Policy, res.PolicyTag = string(rec.SubdomainPolicy), "sp"
+			res.PolicyReason = fmt.Sprintf("%s is a subdomain of %s, whose record applies; its sp tag sets the policy for subdomains", domain, org)
+		}
+		if rec.NP != "" {
+			ex, note := exists(ctx, r, ascii)
+			if note != "" {
+				res.Notes = append(res.Notes, note)
+			}
+			if !ex {
+				res.Policy, res.PolicyTag = string(rec.NP), "np"
+				res.PolicyReason = fmt.Sprintf("%s does not exist in DNS (no A, AAAA or MX record), so the np tag of %s, for non-existent subdomains, applies",
+					domain, org)
+			}
+		}
+	}
+
+	res.PctMeaning = pctMeaning(res.Policy, res.Pct)
+	evaluateAlignment(res, in, rec.DKIMAlignment, rec.SPFAlignment)
+	if res.SPFAligned || res.DKIMAligned {
+		res.Result, res.Code = Pass, CodeAligned
+		res.Reason = passReason(res)
+		return res
+	}
+	res.Result, res.Code = Fail, CodeNotAligned
+	res.Disposition = res.Policy
+	res.Reason = failReason(res)
+	return res
+}
+
+// fillRecord copies the record's tags into the result in words.
+func fillRecord(res *Result, rec *Record) {
+	res.P = string(rec.Policy)
+	res.SubdomainPolicy = string(rec.SubdomainPolicy)
+	res.NP = string(rec.NP)
+	res.Pct = 100
+	if rec.Percent != nil {
+		res.Pct = *rec.Percent
+	}
+	res.ADKIM = modeWord(rec.DKIMAlignment)
+	res.ASPF = modeWord(rec.SPFAlignment)
+	res.RUA = rec.ReportURIAggregate
+	res.RUF = rec.ReportURIFailure
+}
+
+func modeWord(m msgdmarc.AlignmentMode) string {
+	if m == msgdmarc.AlignmentStrict {
+		return "strict"
+	}
+	return "relaxed"
+}
+
+// pctMeaning explains a pct below 100 for a failing message (RFC 7489
+// section 6.6.4: messages left out of the sample get the next milder
+// policy).
+func pctMeaning(policy string, pct int) string {
+	if pct >= 100 || policy == "none" {
+		return ""
+	}
+	milder := "none"
+	if policy == "reject" {
+		milder = "quarantine"
+	}
+	return fmt.Sprintf("pct=%d: the owner asks receivers to apply %s to only %d%% of the messages that fail DMARC, picked at random, and %s to the rest",
+		pct, policy, pct, milder)
+}
+
+func passReason(res *Result) string {
+	var by []string
+	for _, a := range res.Alignment {
+		if a.Aligned {
+			by = append(by, fmt.Sprintf("%s for %s", a.Identifier, a.Domain))
+		}
+	}
+	return fmt.Sprintf("DMARC passed: %s passed and matches the From domain %s, so the visible sender is authenticated.",
+		strings.Join(by, " and "), res.Domain)
+}
+
+func failReason(res *Result) string {
+	var s string
+	if len(res.Explanation) > 0 {
+		s = "DMARC failed: " + res.Explanation[0] + ". "
+	} else {
+		s = "DMARC failed: nothing authenticated the From domain " + res.Domain + ". "
+	}
+	switch res.Policy {
+	case "reject":
+		s += fmt.Sprintf("The owner of %s asks receivers to reject such mail (%s=reject)", res.OrgOrDomain(), res.PolicyTag)
+	case "quarantine":
+		s += fmt.Sprintf("The owner of %s asks receivers to treat such mail as suspicious, e.g. put it in the spam folder (%s=quarantine)",
+			res.OrgOrDomain(), res.PolicyTag)
+	default:
+		s += fmt.Sprintf("The owner of %s only monitors such mail (%s=none) and asks receivers to deliver it as usual", res.OrgOrDomain(), res.PolicyTag)
+	}
+	if res.PctMeaning != "" {
+		s += " (" + res.PctMeaning + ")"
+	}
+	return s + "."
+}
+
+// OrgOrDomain names the domain whose owner published the record in use.
+func (r *Result) OrgOrDomain() string {
+	if d := strings.TrimPrefix(r.RecordDomain, "_dmarc."); d != "" {
+		return d
+	}
+	return r.Domain
+}

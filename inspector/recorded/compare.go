@@ -1,0 +1,414 @@
+package recorded
+
+import (
+	"fmt"
+	"net/netip"
+	"strings"
+)
+
+// Codes of Row.Code: what a difference between the recorded and the
+// re-verified result means. They are stable words for programs.
+const (
+	DiffKeyRemoved     = "key_removed"     // DKIM pass at delivery, key gone or revoked now
+	DiffMessageChanged = "message_changed" // DKIM pass at delivery, body hash mismatch now
+	DiffHeaderChanged  = "header_changed"  // DKIM pass at delivery, signed header fields changed since
+	DiffFailedThen     = "failed_then"     // the receiver failed a signature that verifies now
+	DiffIPDiffers      = "ip_differs"      // SPF: the receiver checked another client IP
+	DiffDomainDiffers  = "domain_differs"  // SPF: the receiver checked another MAIL FROM domain
+	DiffDNSChanged     = "dns_changed"     // SPF: same IP and domain, another result: the record changed
+	DiffDNSErrorNow    = "dns_error_now"   // our check hit a DNS failure
+	DiffForwarded      = "forwarded"       // SPF failed at the receiver, ARC shows an earlier pass
+	DiffNotRecorded    = "not_recorded"    // the receiver recorded nothing for it
+	DiffNotChecked     = "not_checked"     // recorded, but we did not check it
+	DiffSignatureGone  = "signature_gone"  // the receiver recorded a signature that is no longer in the message
+	DiffFollows        = "follows"         // DMARC differs because SPF or DKIM does
+	DiffOther          = "differs"         // any other difference
+)
+
+// Row sets one mechanism's recorded result beside ours.
+type Row struct {
+	// Mechanism is spf, dkim, dmarc or arc.
+	Mechanism string `json:"mechanism"`
+	// Subject says what the result is about: "d=example.com s=sel" or
+	// "MAIL FROM example.com".
+	Subject string `json:"subject,omitempty"`
+	// Recorded is the receiver's result word, "" when it recorded none;
+	// Now is ours, "" when we did not check.
+	Recorded string `json:"recorded"`
+	Now      string `json:"now"`
+	Agree    bool   `json:"agree"`
+	// Code names the kind of difference (see the Diff constants); it can
+	// be set when the results agree (ip_differs, forwarded).
+	Code        string `json:"code,omitempty"`
+	Explanation string `json:"explanation"`
+}
+
+// Comparison is the receiver's verdict at delivery beside ours.
+type Comparison struct {
+	// AuthservID names the receiver whose field was trusted; Trusted says
+	// whether one was found, and Why why (not).
+	AuthservID string `json:"authserv_id"`
+	Trusted    bool   `json:"trusted"`
+	Why        string `json:"why"`
+	// Untrusted are the other Authentication-Results fields, with why.
+	Untrusted []Untrusted `json:"untrusted,omitempty"`
+	// Mechanisms holds one row per mechanism result.
+	Mechanisms []Row `json:"mechanisms"`
+	// Differences explains every difference, one sentence each.
+	Differences []string `json:"differences"`
+	// Forwarded is true when SPF failed at the receiver but ARC shows that
+	// the first intermediary saw an SPF pass.
+	Forwarded bool `json:"forwarded"`
+}
+
+// Compare sets the trusted recorded results of c beside now and explains
+// every difference.
+func Compare(c *Choice, now Now) *Comparison {
+	cmp := &Comparison{Why: c.Why, Untrusted: c.Untrusted, Mechanisms: []Row{}, Differences: []string{}}
+	rec := c.Trusted
+	if rec != nil {
+		cmp.AuthservID, cmp.Trusted = rec.AuthservID, true
+	} else {
+		rec = &Header{}
+		cmp.Differences = append(cmp.Differences, "There is no Authentication-Results field from the receiving server to compare with: "+c.Why+".")
+	}
+	cmp.compareSPF(first(rec, "spf"), now)
+	cmp.compareDKIM(all(rec, "dkim"), now.DKIM)
+	cmp.compareDMARC(first(rec, "dmarc"), now.DMARC)
+	cmp.compareARC(first(rec, "arc"), now.ARC)
+	for _, r := range cmp.Mechanisms {
+		if !cmp.Trusted && r.Code == DiffNotRecorded {
+			continue // said once above
+		}
+		if r.Code != "" && r.Code != DiffNotChecked && (!r.Agree || r.Code == DiffIPDiffers || r.Code == DiffForwarded || r.Code == DiffDomainDiffers) {
+			cmp.Differences = append(cmp.Differences, r.Explanation)
+		}
+	}
+	for _, u := range c.Untrusted {
+		var claims []string
+		for _, m := range u.Results {
+			if m.Result == "pass" {
+				claims = append(claims, m.Method+"=pass")
+			}
+		}
+		if len(claims) > 0 {
+			cmp.Differences = append(cmp.Differences, fmt.Sprintf("An Authentication-Results field by %s claims %s, but it is not trusted: %s.",
+				orUnknown(u.AuthservID), strings.Join(claims, ", "), u.Why))
+		}
+	}
+	return cmp
+}
+
+func first(h *Header, method string) *Method {
+	for i := range h.Results {
+		if h.Results[i].Method == method {
+			return &h.Results[i]
+		}
+	}
+	return nil
+}
+
+func all(h *Header, method string) []*Method {
+	var ms []*Method
+	for i := range h.Results {
+		if h.Results[i].Method == method {
+			ms = append(ms, &h.Results[i])
+		}
+	}
+	return ms
+}
+
+// same compares result words, taking hardfail as fail (RFC 8601 keeps it
+// for compatibility).
+func same(a, b string) bool {
+	norm := func(s string) string {
+		s = strings.ToLower(s)
+		if s == "hardfail" {
+			return "fail"
+		}
+		return s
+	}
+	return norm(a) == norm(b)
+}
+
+func (cmp *Comparison) add(r Row) { cmp.Mechanisms = append(cmp.Mechanisms, r) }
+
+func (cmp *Comparison) compareSPF(rec *Method, now Now) {
+	if rec == nil && now.SPF == nil {
+		return
+	}
+	r := Row{Mechanism: "spf"}
+	if rec != nil {
+		r.Recorded = rec.Result
+		if d := rec.Domain(); d != "" {
+			r.Subject = "MAIL FROM " + d
+		}
+	}
+	if now.SPF != nil {
+		r.Now = now.SPF.Result
+		if now.SPF.Domain != "" {
+			r.Subject = "MAIL FROM " + strings.ToLower(now.SPF.Domain)
+			if now.SPF.HELO {
+				r.Subject = "HELO " + strings.ToLower(now.SPF.Domain)
+			}
+		}
+	}
+	forwarded := cmp.forwarded(rec, now.ARC)
+	switch {
+	case rec == nil:
+		r.Code = DiffNotRecorded
+		r.Explanation = fmt.Sprintf("The receiver recorded no SPF result; ours is %s.", r.Now)
+	case now.SPF == nil:
+		r.Code = DiffNotChecked
+		r.Explanation = fmt.Sprintf("The receiver recorded SPF %s; SPF was not re-checked.", r.Recorded)
+	default:
+		r.Agree = same(r.Recorded, r.Now)
+		recIP := rec.IP()
+		nowIP, _ := netip.ParseAddr(now.SPF.IP)
+		recDom := rec.Domain()
+		nowDom := strings.ToLower(strings.TrimSuffix(now.SPF.Domain, "."))
+		switch {
+		case recIP.IsValid() && nowIP.IsValid() && recIP.Unmap() != nowIP.Unmap():
+			r.Code = DiffIPDiffers
+			r.Explanation = fmt.Sprintf("The receiver checked SPF for the client IP %s, but we took %s as the IP that connected to it, so the two SPF results are about different servers "+
+				"(receiver: %s, ours: %s). The receiver saw the connection itself; check which Received field is the boundary hop.", recIP, nowIP, r.Recorded, r.Now)
+		case recDom != "" && nowDom != "" && recDom != nowDom:
+			r.Code = DiffDomainDiffers
+			r.Explanation = fmt.Sprintf("The receiver checked SPF for %s, but we checked %s (receiver: %s, ours: %s).", recDom, nowDom, r.Recorded, r.Now)
+		case r.Agree:
+			r.Explanation = fmt.Sprintf("Both give SPF %s.", r.Now)
+		case same(r.Now, "temperror"):
+			r.Code = DiffDNSErrorNow
+			r.Explanation = fmt.Sprintf("The receiver recorded SPF %s; our check hit a DNS failure (%s), so it cannot be compared. Try again later.", r.Recorded, now.SPF.Reason)
+		default:
+			r.Code = DiffDNSChanged
+			ip := ""
+			if nowIP.IsValid() {
+				ip = " for " + nowIP.String()
+			}
+			r.Explanation = fmt.Sprintf("The SPF record of %s has changed since delivery: the receiver got %s%s, we get %s now. SPF depends on DNS at the moment the message arrived, "+
+				"so the recorded result is the one that counted.", orUnknown(nowDom), r.Recorded, ip, r.Now)
+		}
+	}
+	if forwarded != "" {
+		cmp.Forwarded = true
+		if r.Code == "" || r.Code == DiffDNSChanged {
+			r.Code = DiffForwarded
+			r.Explanation = forwarded
+		} else {
+			r.Explanation += " " + forwarded
+		}
+	}
+	cmp.add(r)
+}
+
+// forwarded explains an SPF failure at the receiver that ARC shows to be
+// the effect of forwarding, or returns "".
+func (cmp *Comparison) forwarded(rec *Method, arc *ARCNow) string {
+	if rec == nil || arc == nil || arc.Earliest == nil {
+		return ""
+	}
+	if !same(rec.Result, "fail") && !same(rec.Result, "softfail") && !same(rec.Result, "neutral") {
+		return ""
+	}
+	early := first(arc.Earliest, "spf")
+	if early == nil || !same(early.Result, "pass") {
+		return ""
+	}
+	sealer := arc.Sealer
+	if sealer == "" {
+		sealer = orUnknown(arc.Earliest.AuthservID)
+	}
+	if !same(arc.Result, "pass") {
+		return fmt.Sprintf("The first ARC intermediary (%s) says SPF passed when it received the message, but the ARC chain does not validate (%s), "+
+			"so that claim cannot be relied on.", sealer, arc.Result)
+	}
+	what := "SPF passed"
+	if d := early.Domain(); d != "" {
+		what = "SPF passed for " + d
+	}
+	return fmt.Sprintf("The message was forwarded: SPF gave %s at the receiver because the forwarding server, not the sender's, connected to it; "+
+		"the first ARC intermediary (%s) recorded that %s when the message reached it, and its ARC chain validates.", rec.Result, sealer, what)
+}
+
+func (cmp *Comparison) compareDKIM(recs []*Method, nows []DKIMNow) {
+	used := make([]bool, len(nows))
+	for _, rec := range recs {
+		r := Row{Mechanism: "dkim", Recorded: rec.Result, Subject: dkimSubject(rec.Domain(), rec.Get("header.s"))}
+		j := matchDKIM(rec, nows, used)
+		if j < 0 {
+			if len(nows) == 0 && rec.Domain() == "" {
+				r.Code = DiffNotChecked
+				r.Explanation = fmt.Sprintf("The receiver recorded DKIM %s; DKIM was not re-checked.", rec.Result)
+			} else {
+				r.Code = DiffSignatureGone
+				r.Explanation = fmt.Sprintf("The receiver recorded DKIM %s for a signature of %s that is not in the message now: it was removed after delivery.",
+					rec.Result, orUnknown(rec.Domain()))
+			}
+			cmp.add(r)
+			continue
+		}
+		used[j] = true
+		n := nows[j]
+		r.Subject = dkimSubject(n.Domain, n.Selector)
+		r.Now = n.Result
+		r.Agree = same(r.Recorded, r.Now)
+		r.Code, r.Explanation = explainDKIM(rec.Result, n)
+		cmp.add(r)
+	}
+	for j, n := range nows {
+		if used[j] {
+			continue
+		}
+		cmp.add(Row{Mechanism: "dkim", Subject: dkimSubject(n.Domain, n.Selector), Now: n.Result, Code: DiffNotRecorded,
+			Explanation: fmt.Sprintf("The receiver recorded no result for the DKIM signature of %s (s=%s); ours is %s.", n.Domain, n.Selector, n.Result)})
+	}
+}
+
+func dkimSubject(d, s string) string {
+	out := "d=" + strings.ToLower(d)
+	if s != "" {
+		out += " s=" + s
+	}
+	return out
+}
+
+// matchDKIM finds the signature a recorded dkim result is about: same d=,
+// and same s= and b= prefix when the receiver recorded them.
+func matchDKIM(rec *Method, nows []DKIMNow, used []bool) int {
+	d := rec.Domain()
+	s := rec.Get("header.s")
+	b := rec.Get("header.b")
+	for j, n := range nows {
+		if used[j] || !strings.EqualFold(n.Domain, d) {
+			continue
+		}
+		if s != "" && n.Selector != "" && !strings.EqualFold(s, n.Selector) {
+			continue
+		}
+		if b != "" && n.B != "" && !strings.HasPrefix(n.B, b) {
+			continue
+		}
+		return j
+	}
+	return -1
+}
+
+// explainDKIM says what a difference between a recorded DKIM result and
+// ours means, from our result's code.
+func explainDKIM(recorded string, n DKIMNow) (code, why string) {
+	name := fmt.Sprintf("the signature of %s (s=%s)", n.Domain, n.Selector)
+	key := fmt.Sprintf("%s._domainkey.%s", n.Selector, n.Domain)
+	if same(recorded, n.Result) {
+		return "", fmt.Sprintf("Both give DKIM %s for %s.", n.Result, name)
+	}
+	if same(recorded, "pass") {
+		switch n.Code {
+		case "key_not_found", "key_revoked":
+			return DiffKeyRemoved, fmt.Sprintf("The key was rotated or removed since delivery: the receiver verified %s when the message arrived, "+
+				"but the key at %s is no longer published, so it cannot be checked today. Domains replace their keys regularly; the recorded pass is the one that counted.", name, key)
+		case "body_hash_mismatch":
+			return DiffMessageChanged, fmt.Sprintf("The message was changed after delivery: the receiver verified %s when it arrived, but the body no longer matches "+
+				"what was signed. A mail program, archive or export may have re-encoded it, or someone edited it.", name)
+		case "signature_mismatch":
+			return DiffHeaderChanged, fmt.Sprintf("A signed header field was changed after delivery: the receiver verified %s when the message arrived, "+
+				"but the signed fields (From, Subject, Date...) no longer match what was signed.", name)
+		case "dns_error":
+			return DiffDNSErrorNow, fmt.Sprintf("The receiver verified %s; our check could not fetch the key at %s (a DNS failure), so it cannot be compared. Try again later.", name, key)
+		}
+	}
+	if same(n.Result, "pass") {
+		return DiffFailedThen, fmt.Sprintf("The receiver recorded DKIM %s for %s, but it verifies now: its key lookup may have failed at delivery, "+
+			"or the key was published or fixed afterwards. The message itself is intact.", recorded, name)
+	}
+	msg := fmt.Sprintf("The receiver recorded DKIM %s for %s; we get %s now", recorded, name, n.Result)
+	if n.Reason != "" {
+		msg += ": " + n.Reason
+	}
+	return DiffOther, strings.TrimSuffix(msg, ".") + "."
+}
+
+func (cmp *Comparison) compareDMARC(rec *Method, now *Verdict) {
+	if rec == nil && now == nil {
+		return
+	}
+	r := Row{Mechanism: "dmarc"}
+	if rec != nil {
+		r.Recorded = rec.Result
+		if d := rec.Domain(); d != "" {
+			r.Subject = "From " + d
+		}
+	}
+	if now != nil {
+		r.Now = now.Result
+	}
+	switch {
+	case rec == nil:
+		r.Code = DiffNotRecorded
+		r.Explanation = fmt.Sprintf("The receiver recorded no DMARC result; ours is %s.", r.Now)
+	case now == nil:
+		r.Code = DiffNotChecked
+		r.Explanation = fmt.Sprintf("The receiver recorded DMARC %s; DMARC was not re-checked.", r.Recorded)
+	case same(r.Recorded, r.Now):
+		r.Agree = true
+		r.Explanation = fmt.Sprintf("Both give DMARC %s.", r.Now)
+	default:
+		var causes []string
+		for _, m := range cmp.Mechanisms {
+			if (m.Mechanism == "spf" || m.Mechanism == "dkim") && !m.Agree && m.Code != DiffNotRecorded && m.Code != DiffNotChecked {
+				causes = append(causes, m.Mechanism+" "+m.Subject)
+			}
+		}
+		if len(causes) > 0 {
+			r.Code = DiffFollows
+			r.Explanation = fmt.Sprintf("The receiver recorded DMARC %s, we get %s: this follows from the difference in %s explained above.",
+				r.Recorded, r.Now, strings.Join(causes, " and "))
+		} else {
+			r.Code = DiffOther
+			r.Explanation = fmt.Sprintf("The receiver recorded DMARC %s, we get %s", r.Recorded, r.Now)
+			if now.Reason != "" {
+				r.Explanation += ": " + strings.TrimSuffix(now.Reason, ".")
+			}
+			r.Explanation += "."
+		}
+	}
+	cmp.add(r)
+}
+
+func (cmp *Comparison) compareARC(rec *Method, now *ARCNow) {
+	if rec == nil && now == nil {
+		return
+	}
+	r := Row{Mechanism: "arc"}
+	if rec != nil {
+		r.Recorded = rec.Result
+	}
+	if now != nil {
+		r.Now = now.Result
+	}
+	switch {
+	case rec == nil:
+		if same(r.Now, "none") {
+			return // no ARC on either side: nothing to show
+		}
+		r.Code = DiffNotRecorded
+		r.Explanation = fmt.Sprintf("The receiver recorded no ARC result; ours is %s.", r.Now)
+	case now == nil:
+		r.Code = DiffNotChecked
+		r.Explanation = fmt.Sprintf("The receiver recorded ARC %s; ARC was not re-checked.", r.Recorded)
+	case same(r.Recorded, r.Now):
+		r.Agree = true
+		r.Explanation = fmt.Sprintf("Both give ARC %s.", r.Now)
+	case same(r.Recorded, "pass") && same(r.Now, "temperror"):
+		r.Code = DiffDNSErrorNow
+		r.Explanation = fmt.Sprintf("The receiver recorded ARC pass; our check hit a DNS failure (%s). Try again later.", now.Reason)
+	case same(r.Recorded, "pass"):
+		r.Code = DiffOther
+		r.Explanation = fmt.Sprintf("The receiver recorded ARC pass, we get %s now: an ARC field was changed after delivery, or a sealer's key was removed since (%s).",
+			r.Now, strings.TrimSuffix(now.Reason, "."))
+	default:
+		r.Code = DiffOther
+		r.Explanation = fmt.Sprintf("The receiver recorded ARC %s, we get %s: %s.", r.Recorded, r.Now, strings.TrimSuffix(now.Reason, "."))
+	}
+	cmp.add(r)
+}
