@@ -1,0 +1,282 @@
+package dkim
+
+import (
+	"context"
+	"crypto"
+	"crypto/ed25519"
+	"crypto/rsa"
+	"crypto/subtle"
+	"encoding/base64"
+	"errors"
+	"fmt"
+	"io"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/mailinspector/mailinspector/inspector/message"
+	"github.com/mailinspector/mailinspector/inspector/resolver"
+)
+
+// Options tune Verify.
+type Options struct {
+	// Now is the moment for judging x= and t= now; zero means time.Now().
+	Now time.Time
+	// Received is when the message was received (the date of the topmost
+	// Received field, else Date); zero when unknown. When known, the result
+	// word follows the signature's validity at that moment.
+	Received time.Time
+	// MaxSignatures is how many signatures to verify at most (default 20);
+	// the rest are reported as skipped.
+	MaxSignatures int
+}
+
+// DefaultMaxSignatures bounds the work a message with many signatures can
+// cause.
+const DefaultMaxSignatures = 20
+
+// ClockSkew is how far in the future a t= may be before the signature is
+// judged "signed in the future": clocks of signers and receivers differ.
+const ClockSkew = 5 * time.Minute
+
+// Verify checks every DKIM-Signature field of m, in header order, and
+// returns one Result per field (none when the message is not signed). The
+// bodies of all signatures are hashed in a single pass over m.Body(), and
+// keys are looked up through r concurrently with it. Verify does not stop
+// at the first problem: every check that can be made is made, so that the
+// Result can say, for example, that an expired signature is intact.
+func Verify(ctx context.Context, r resolver.Resolver, m *message.Message, opts Options) []*Result {
+	if m == nil {
+		return nil
+	}
+	var body func() io.Reader
+	if m.HasBody {
+		body = m.Body
+	}
+	return verifyFields(ctx, r, m.Header, body, opts)
+}
+
+// check gathers what is learnt about one signature before judging it.
+type check struct {
+	res      *Result
+	field    int // index of the signature in the header
+	sig      *Signature
+	parseErr *Error // the field is unusable
+	semErr   *Error // from_not_signed, identity_mismatch
+	key      *Key
+	keyErr   *Error
+	hasher   *BodyHasher
+	bodyErr  error
+	valid    *bool // the header signature verified
+}
+
+type hasherKey struct {
+	c     Canonicalization
+	h     crypto.Hash
+	limit int64
+}
+
+func verifyFields(ctx context.Context, r resolver.Resolver, header []message.Field, body func() io.Reader, opts Options) []*Result {
+	if opts.Now.IsZero() {
+		opts.Now = time.Now()
+	}
+	if opts.MaxSignatures <= 0 {
+		opts.MaxSignatures = DefaultMaxSignatures
+	}
+	var checks []*check
+	for i, f := range header {
+		if !strings.EqualFold(fieldName(f), "DKIM-Signature") {
+			continue
+		}
+		c := &check{field: i, res: &Result{Index: len(checks), Field: string(f.Raw)}}
+		checks = append(checks, c)
+		_, value, _ := strings.Cut(string(f.Raw), ":")
+		sig, err := ParseSignature(strings.TrimSuffix(value, "\r\n"))
+		c.sig = sig
+		c.describe(err == nil)
+		switch {
+		case c.res.Index >= opts.MaxSignatures:
+			c.parseErr = &Error{Code: CodeSkipped}
+		case err != nil:
+			c.parseErr = err.(*Error)
+		default:
+			if err := sig.Check(); err != nil {
+				c.semErr = err.(*Error)
+			}
+		}
+	}
+	for _, c := range checks {
+		if c.parseErr != nil && c.parseErr.Code == CodeSkipped {
+			c.parseErr.Reason = fmt.Sprintf("not verified: the message has %d DKIM signatures and at most %d are checked, to bound the work one message can cause", len(checks), opts.MaxSignatures)
+		}
+	}
+
+	// Look the keys up while the body is hashed; a name shared by several
+	// signatures is asked once.
+	type lookup struct {
+		key *Key
+		err error
+	}
+	lookups := map[string]*lookup{}
+	var wg sync.WaitGroup
+	var hashers []io.Writer
+	byKey := map[hasherKey]*BodyHasher{}
+	for _, c := range checks {
+		if c.parseErr != nil {
+			continue
+		}
+		if _, ok := lookups[c.sig.LookupName]; !ok {
+			l := &lookup{}
+			lookups[c.sig.LookupName] = l
+			wg.Add(1)
+			go func(name string) {
+				defer wg.Done()
+				l.key, l.err = LookupKey(ctx, r, name)
+			}(c.sig.LookupName)
+		}
+		if body != nil {
+			hk := hasherKey{c.sig.BodyCanon, c.sig.Algorithm.Hash(), c.sig.Length}
+			if byKey[hk] == nil {
+				// ParseSignature admits only known canonicalisations and
+				// hashes, so this cannot fail; if it did, the body would
+				// just be reported as not checked.
+				if h, err := NewBodyHasher(hk.c, hk.h, hk.limit); err == nil {
+					byKey[hk] = h
+					hashers = append(hashers, h)
+				}
+			}
+			c.hasher = byKey[hk]
+		}
+	}
+	var bodyErr error
+	if len(hashers) > 0 {
+		_, bodyErr = io.Copy(io.MultiWriter(hashers...), ctxReader{ctx, body()})
+		for _, h := range byKey {
+			h.Close()
+		}
+	}
+	wg.Wait()
+
+	results := make([]*Result, len(checks))
+	for n, c := range checks {
+		if c.parseErr == nil {
+			l := lookups[c.sig.LookupName]
+			c.key = l.key
+			if l.err != nil {
+				c.keyErr = l.err.(*Error)
+			}
+			c.bodyErr = bodyErr
+			c.verify(header)
+		}
+		c.judge(header, opts)
+		results[n] = c.res
+	}
+	return results
+}
+
+// ctxReader stops a long body read when the context is done.
+type ctxReader struct {
+	ctx context.Context
+	r   io.Reader
+}
+
+func (r ctxReader) Read(p []byte) (int, error) {
+	if err := r.ctx.Err(); err != nil {
+		return 0, err
+	}
+	return r.r.Read(p)
+}
+
+// describe copies the signature's tags into the result for display; only
+// the naming tags when the field did not parse (complete false), as the
+// others may be defaults rather than what the field says.
+func (c *check) describe(complete bool) {
+	s, res := c.sig, c.res
+	res.Domain, res.Selector, res.Algorithm = s.Domain, s.Selector, string(s.Algorithm)
+	if !complete {
+		return
+	}
+	res.Canonicalization = string(s.HeaderCanon) + "/" + string(s.BodyCanon)
+	res.Identity = s.Identity
+	res.SignedHeaders = s.Headers
+	if !s.Timestamp.IsZero() {
+		t := s.Timestamp
+		res.Timestamp = &t
+	}
+	if !s.Expiration.IsZero() {
+		t := s.Expiration
+		res.Expiration = &t
+	}
+	if s.Length >= 0 {
+		l := s.Length
+		res.BodyLength = &l
+	}
+	if len(s.BodyHash) > 0 {
+		res.BodyHashExpected = base64.StdEncoding.EncodeToString(s.BodyHash)
+	}
+}
+
+// verify does the cryptography: body hash and header signature.
+func (c *check) verify(header []message.Field) {
+	res, sig := c.res, c.sig
+	res.IdentityAligned = sig.IdentityAligned()
+	res.Key = c.key
+	if c.key != nil {
+		res.KeyBits = c.key.Bits
+	}
+	if c.hasher != nil && c.bodyErr == nil {
+		res.BodyChecked = true
+		sum := c.hasher.Sum()
+		res.BodyHashComputed = base64.StdEncoding.EncodeToString(sum)
+		res.BodyHashMatches = subtle.ConstantTimeCompare(sum, sig.BodyHash) == 1
+		res.CanonicalBodyBytes = c.hasher.Length()
+		if n := c.hasher.Unsigned(); n > 0 {
+			text, trunc := c.hasher.UnsignedText()
+			res.UnsignedBytes = n
+			res.UnsignedText = strings.ToValidUTF8(string(text), "\uFFFD")
+			res.UnsignedTruncated = trunc
+		}
+	}
+	if c.keyErr != nil || c.key == nil || c.key.Public == nil {
+		return
+	}
+	if c.key.Type != sig.Algorithm.KeyType() {
+		return
+	}
+	if rk, ok := c.key.Public.(*rsa.PublicKey); ok && rk.N.BitLen() < 1024 {
+		// Go's crypto/rsa refuses such keys, and they fail anyway.
+		return
+	}
+	input, err := HeaderHashInput(sig.HeaderCanon, header, sig.Headers, c.field)
+	if err != nil {
+		return
+	}
+	h := sig.Algorithm.Hash().New()
+	h.Write(input)
+	ok := VerifySignature(c.key.Public, sig.Algorithm, h.Sum(nil), sig.Signature) == nil
+	c.valid = &ok
+	res.SignatureValid = &ok
+}
+
+// VerifySignature checks a signature b= over a header hash (the hash of
+// HeaderHashInput's bytes with algo's hash function): RSASSA-PKCS1-v1_5 for
+// rsa-*, and for ed25519-sha256 an Ed25519 signature of the hash itself, as
+// RFC 8463 section 3 specifies.
+func VerifySignature(pub crypto.PublicKey, algo Algorithm, hashed, sig []byte) error {
+	switch k := pub.(type) {
+	case *rsa.PublicKey:
+		if algo.KeyType() != "rsa" {
+			return fmt.Errorf("dkim: an RSA key cannot verify %s", algo)
+		}
+		return rsa.VerifyPKCS1v15(k, algo.Hash(), hashed, sig)
+	case ed25519.PublicKey:
+		if algo != Ed25519SHA256 {
+			return fmt.Errorf("dkim: an ed25519 key cannot verify %s", algo)
+		}
+		if len(k) != ed25519.PublicKeySize || !ed25519.Verify(k, hashed, sig) {
+			return errors.New("dkim: ed25519 signature does not verify")
+		}
+		return nil
+	}
+	return fmt.Errorf("dkim: unsupported public key type %T", pub)
+}
