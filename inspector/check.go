@@ -3,11 +3,20 @@ package inspector
 import (
 	"context"
 	"net/netip"
+	"strings"
+	"sync"
 	"time"
 
+	"github.com/miekg/dns"
+
+	"github.com/mailinspector/mailinspector/inspector/arc"
 	"github.com/mailinspector/mailinspector/inspector/dkim"
+	"github.com/mailinspector/mailinspector/inspector/dmarc"
 	"github.com/mailinspector/mailinspector/inspector/message"
+	"github.com/mailinspector/mailinspector/inspector/recorded"
 	"github.com/mailinspector/mailinspector/inspector/resolver"
+	"github.com/mailinspector/mailinspector/inspector/route"
+	"github.com/mailinspector/mailinspector/inspector/spf"
 )
 
 // DefaultBudget bounds the whole check of one message, DNS included, so that
@@ -22,6 +31,9 @@ type Options struct {
 	// ClientIP, when valid, overrides the IP chosen from the Received
 	// fields as the one that connected to the recipient's servers.
 	ClientIP netip.Addr
+	// Hop, when not zero, chooses the boundary hop by position, counting
+	// from 1 at the top (a choice made in the GUI).
+	Hop int
 	// Now is the moment signatures' x= and t= are judged against, besides
 	// the time of receipt; zero means the wall clock.
 	Now time.Time
@@ -29,7 +41,8 @@ type Options struct {
 	Budget time.Duration
 	// Progress, when set, is called from the checking goroutine with a
 	// copy of the report each time a check completes, so that a window can
-	// show a partial report while DNS answers arrive.
+	// show a partial report while DNS answers arrive. Rows of checks still
+	// running have status "pending".
 	Progress func(*Report)
 }
 
@@ -45,7 +58,10 @@ func CheckFile(ctx context.Context, path string, opts Options) (*Report, error) 
 	return Check(ctx, m, opts), nil
 }
 
-// Check runs every check on a loaded message.
+// Check runs every check on a loaded message. Checks that do not depend on
+// each other run at the same time, so the time taken is that of the
+// longest chain of dependent lookups (route, then SPF, then DMARC), not the
+// sum of all lookups.
 func Check(ctx context.Context, m *message.Message, opts Options) *Report {
 	if opts.Budget <= 0 {
 		opts.Budget = DefaultBudget
@@ -55,32 +71,165 @@ func Check(ctx context.Context, m *message.Message, opts Options) *Report {
 	}
 	ctx, cancel := context.WithTimeout(ctx, opts.Budget)
 	defer cancel()
-	dns := resolver.New(opts.DNS)
+	c := &checker{
+		dns:  resolver.New(opts.DNS),
+		m:    m,
+		opts: opts,
+		r: &Report{
+			File:       m.File,
+			HeaderOnly: !m.HasBody,
+			Notes:      m.Notes,
+			Checked:    opts.Now.UTC(),
+		},
+	}
+	c.r.DNSSource = c.dns.Source()
+	describe(c.r, m)
+	c.run(ctx)
 
-	r := &Report{
-		File:       m.File,
-		HeaderOnly: !m.HasBody,
-		Notes:      m.Notes,
-		Checked:    opts.Now.UTC(),
-		DNSSource:  dns.Source(),
+	r := c.r
+	r.DNS = c.dns.Log()
+	r.snapshot = c.dns.Snapshot()
+	if ctx.Err() != nil && context.Cause(ctx) == context.DeadlineExceeded {
+		r.Notes = append(r.Notes, "the check ran out of time ("+opts.Budget.String()+"): DNS answers that had not come by then count as temporary errors")
 	}
-	describe(r, m)
-	var received time.Time
-	if r.Received != nil {
-		received = *r.Received
-	}
-	r.DKIM = dkim.Verify(ctx, dns, m, dkim.Options{Now: opts.Now, Received: received})
-	if r.DKIM == nil {
-		r.DKIM = []*dkim.Result{}
-	}
-	r.SPF, r.DMARC, r.ARC, r.Recorded = notEvaluated(), notEvaluated(), notEvaluated(), notEvaluated()
-
-	r.DNS = dns.Log()
-	r.snapshot = dns.Snapshot()
-	summarize(r)
+	summarize(r, false)
 	return r
 }
 
-// Snapshot returns every DNS answer the report's checks received, for
-// saving and replaying offline.
-func (r *Report) Snapshot() *resolver.Snapshot { return r.snapshot }
+// checker runs the checks of one report, filling r as they complete.
+type checker struct {
+	dns  *resolver.Client
+	m    *message.Message
+	opts Options
+
+	mu sync.Mutex // guards r while checks run
+	r  *Report
+}
+
+func (c *checker) run(ctx context.Context) {
+	var received time.Time
+	if c.r.Received != nil {
+		received = *c.r.Received
+	}
+	fromValues := dmarc.FromValues(c.m)
+
+	// The DMARC record does not depend on SPF or DKIM: ask for it now, so
+	// that the answer is cached when DMARC is judged.
+	if d := c.r.From.Domain; d != "" {
+		go c.dns.Query(ctx, "_dmarc."+d, dns.TypeTXT)
+	}
+
+	var wg sync.WaitGroup
+	var dkimDone = make(chan struct{})
+	wg.Add(1)
+	go func() {
+		defer wg.Done()
+		defer close(dkimDone)
+		res := dkim.Verify(ctx, c.dns, c.m, dkim.Options{Now: c.opts.Now, Received: received})
+		if res == nil {
+			res = []*dkim.Result{}
+		}
+		c.set(func(r *Report) { r.DKIM = res })
+	}()
+
+	wg.Add(1)
+	go func() {
+		defer wg.Done()
+		res := arc.Validate(ctx, c.dns, c.m)
+		c.set(func(r *Report) { r.ARC = res })
+	}()
+
+	// The route, then SPF for the client it found.
+	rt := route.Analyze(ctx, c.dns, c.m, route.Options{ClientIP: c.opts.ClientIP, Hop: c.opts.Hop})
+	c.set(func(r *Report) { r.Route, r.Delivery = rt.Hops, rt })
+	var spfRes *spf.Result
+	if rt.ClientIP.IsValid() {
+		mailFrom := rt.MailFrom
+		spfRes = spf.Check(ctx, c.dns, rt.ClientIP, rt.HELO, mailFrom)
+	} else {
+		spfRes = &spf.Result{Result: None, Reason: "SPF could not be checked: no Received field shows which server handed the message to the recipient's servers. " +
+			"Give the address with --client-ip if you know it.", MailFrom: rt.MailFrom, HELO: rt.HELO}
+	}
+	c.set(func(r *Report) { r.SPF = spfRes })
+
+	<-dkimDone
+	in := dmarc.Input{From: fromValues, SPF: &dmarc.SPFInput{Result: spfRes.Result, Domain: spfRes.Domain, HELO: spfRes.Identity == "helo"}}
+	for _, d := range c.r.DKIM {
+		in.DKIM = append(in.DKIM, dmarc.DKIMInput{Domain: d.Domain, Selector: d.Selector, Result: d.Result})
+	}
+	dm := dmarc.Check(ctx, c.dns, in)
+	c.set(func(r *Report) { r.DMARC = dm })
+	wg.Wait()
+
+	c.set(func(r *Report) { r.Recorded = compareRecorded(c.m, r) })
+}
+
+// set changes the report under the lock and tells the watcher.
+func (c *checker) set(change func(r *Report)) {
+	c.mu.Lock()
+	change(c.r)
+	var cp *Report
+	if c.opts.Progress != nil {
+		copied := *c.r
+		cp = &copied
+	}
+	c.mu.Unlock()
+	if cp != nil {
+		cp.DNS = c.dns.Log()
+		summarize(cp, true)
+		c.opts.Progress(cp)
+	}
+}
+
+// compareRecorded sets what the receiving server recorded beside our
+// results.
+func compareRecorded(m *message.Message, r *Report) *recorded.Comparison {
+	rcv := recorded.Receiver{Received: -1}
+	if d := r.Delivery; d != nil && d.Boundary >= 0 && d.Boundary < len(d.Hops) {
+		rcv.Host = d.Hops[d.Boundary].By
+		rcv.Received = nthField(m, "Received", d.Boundary)
+	}
+	choice := recorded.Choose(m, recorded.Parse(m), rcv)
+	var now recorded.Now
+	if s := r.SPF; s != nil {
+		now.SPF = &recorded.SPFNow{Verdict: recorded.Verdict{Result: s.Result, Reason: s.Reason}, Domain: s.Domain, HELO: s.Identity == "helo"}
+		if s.ClientIP.IsValid() {
+			now.SPF.IP = s.ClientIP.String()
+		}
+	}
+	for _, d := range r.DKIM {
+		now.DKIM = append(now.DKIM, recorded.DKIMNow{Verdict: recorded.Verdict{Result: d.Result, Code: string(d.Code), Reason: d.Reason},
+			Domain: d.Domain, Selector: d.Selector, B: signatureB(d)})
+	}
+	now.ARC = r.ARC.Now()
+	if d := r.DMARC; d != nil {
+		now.DMARC = &recorded.Verdict{Result: d.Result, Code: d.Code, Reason: d.Reason}
+	}
+	return recorded.Compare(choice, now)
+}
+
+// nthField is the header index of the n-th (from 0, top first) field
+// called name, or -1.
+func nthField(m *message.Message, name string, n int) int {
+	for i, f := range m.Header {
+		if strings.EqualFold(f.Name, name) {
+			if n == 0 {
+				return i
+			}
+			n--
+		}
+	}
+	return -1
+}
+
+// signatureB is the b= value of a DKIM signature without white space, by
+// which a recorded result (header.b) names the signature it is about.
+func signatureB(s *dkim.Result) string {
+	_, value, _ := strings.Cut(s.Field, ":")
+	tags, err := dkim.ParseTags(value)
+	if err != nil {
+		return ""
+	}
+	b, _ := tags.Get("b")
+	return strings.Join(strings.Fields(b), "")
+}

@@ -11,8 +11,13 @@ package inspector
 import (
 	"time"
 
+	"github.com/mailinspector/mailinspector/inspector/arc"
 	"github.com/mailinspector/mailinspector/inspector/dkim"
+	"github.com/mailinspector/mailinspector/inspector/dmarc"
+	"github.com/mailinspector/mailinspector/inspector/recorded"
 	"github.com/mailinspector/mailinspector/inspector/resolver"
+	"github.com/mailinspector/mailinspector/inspector/route"
+	"github.com/mailinspector/mailinspector/inspector/spf"
 )
 
 // Result words of RFC 8601, used by every check.
@@ -32,8 +37,12 @@ const (
 	VerdictPass = "pass"
 	VerdictWarn = "warn"
 	VerdictFail = "fail"
-	// VerdictNone is for a report in which nothing could be evaluated.
+	// VerdictNone is for a report in which nothing could be evaluated, and
+	// for a row whose check did not run.
 	VerdictNone = "none"
+	// StatusPending is the status of a row whose check is still running
+	// (only in the partial reports given to Options.Progress).
+	StatusPending = "pending"
 )
 
 // Report is everything Mail Inspector found out about one message.
@@ -58,11 +67,18 @@ type Report struct {
 
 	// The checks, one section each. A check that did not run has result
 	// "none" and reason "not evaluated".
-	DKIM     []*dkim.Result `json:"dkim"`
-	SPF      *Section       `json:"spf"`
-	DMARC    *Section       `json:"dmarc"`
-	ARC      *Section       `json:"arc"`
-	Recorded *Section       `json:"recorded"`
+	DKIM  []*dkim.Result `json:"dkim"`
+	SPF   *spf.Result    `json:"spf"`
+	DMARC *dmarc.Result  `json:"dmarc"`
+	ARC   *arc.Result    `json:"arc"`
+	// Route is the delivery route, one hop per Received field, topmost
+	// first; Delivery is what was concluded from it (the boundary hop, the
+	// client IP, HELO and MAIL FROM, reverse DNS).
+	Route    []route.Hop  `json:"route"`
+	Delivery *route.Route `json:"delivery"`
+	// Recorded sets what the receiving server recorded at delivery beside
+	// our re-verification.
+	Recorded *recorded.Comparison `json:"recorded"`
 
 	// Summary has one row per mechanism, for the verdict panel.
 	Summary []Row `json:"summary"`
@@ -104,11 +120,6 @@ type Row struct {
 // NotEvaluated is the reason given for a check that did not run.
 const NotEvaluated = "not evaluated"
 
-// Section is the shape of a check that has not run: result "none" and the
-// reason why.
-type Section struct {
-	Result string `json:"result"`
-	Reason string `json:"reason"`
-}
-
-func notEvaluated() *Section { return &Section{Result: None, Reason: NotEvaluated} }
+// Snapshot returns every DNS answer the report's checks received, for
+// saving and replaying offline.
+func (r *Report) Snapshot() *resolver.Snapshot { return r.snapshot }

@@ -1,15 +1,387 @@
 package inspector
 
-// summarize fills the verdict panel rows, the overall verdict and its
-// headline from the checks' results.
-func summarize(r *Report) {
-	r.Summary = nil
-	for _, s := range []struct {
-		name string
-		sec  *Section
-	}{{"SPF", r.SPF}, {"DMARC", r.DMARC}, {"ARC", r.ARC}} {
-		r.Summary = append(r.Summary, Row{Mechanism: s.name, Result: s.sec.Result, Status: VerdictNone, Reason: s.sec.Reason})
+import (
+	"fmt"
+	"strings"
+
+	"github.com/mailinspector/mailinspector/inspector/dkim"
+	"github.com/mailinspector/mailinspector/inspector/dmarc"
+)
+
+// The overall verdict follows these rules, in this order (the README gives
+// them to users):
+//
+// fail when
+//   - DMARC fails and the From domain's policy is quarantine or reject;
+//   - a DKIM signature of the From domain (its organisational domain) fails:
+//     the message was changed, or the signature forged;
+//   - the From field is missing, repeated, or holds several addresses.
+//
+// warn when none of those, but
+//   - DMARC fails under p=none, or the From domain publishes no DMARC
+//     record, or DMARC could not be evaluated (temperror, permerror);
+//   - SPF gives softfail or fail (without DMARC failing), or DNS errors
+//     kept a check from finishing;
+//   - a passing DKIM signature carries a warning: unsigned content after
+//     l=, a 1024-bit key, a key in testing mode, a From field added after
+//     signing, a signature expired since delivery;
+//   - the ARC chain is broken;
+//   - the message carries Authentication-Results that claim to come from
+//     someone other than the receiving server, or the receiver's recorded
+//     results differ from ours;
+//   - only the header was available, so no body hash was verified.
+//
+// pass when DMARC passes and nothing above applies.
+
+// finding is one fact that weighs on the verdict.
+type finding struct {
+	status string // VerdictFail or VerdictWarn
+	text   string
+}
+
+type judge struct {
+	r        *Report
+	partial  bool
+	rows     []Row
+	findings []finding
+}
+
+// summarize fills the verdict panel rows, the overall verdict, its headline
+// and reasons from the checks' results. With partial set, checks that have
+// not finished are shown as pending rather than not evaluated.
+func summarize(r *Report, partial bool) {
+	j := &judge{r: r, partial: partial}
+	j.dmarc()
+	j.dkim()
+	j.spf()
+	j.arc()
+	j.tls()
+	j.recorded()
+	if r.HeaderOnly {
+		j.add(VerdictWarn, "Only the header was available: the body could not be checked against the DKIM body hashes.")
 	}
-	r.Verdict = VerdictNone
-	r.Headline = "Nothing could be evaluated."
+	r.Summary = ordered(j.rows)
+	r.Verdict, r.Headline, r.Reasons = j.overall()
+}
+
+func (j *judge) add(status, text string) { j.findings = append(j.findings, finding{status, text}) }
+
+func (j *judge) row(mech, result, status, reason string) {
+	j.rows = append(j.rows, Row{Mechanism: mech, Result: result, Status: status, Reason: reason})
+}
+
+// missing adds the row of a check that has no result (yet).
+func (j *judge) missing(mech string) {
+	if j.partial {
+		j.row(mech, None, StatusPending, "checking…")
+		return
+	}
+	j.row(mech, None, VerdictNone, NotEvaluated)
+}
+
+func (j *judge) dmarc() {
+	d := j.r.DMARC
+	if d == nil {
+		j.missing("DMARC")
+		return
+	}
+	reason := d.Reason
+	switch d.Result {
+	case Pass:
+		j.row("DMARC", d.Result, VerdictPass, reason)
+	case Fail:
+		if d.Enforced() {
+			j.add(VerdictFail, reason)
+			j.row("DMARC", d.Result, VerdictFail, reason)
+		} else {
+			j.add(VerdictWarn, reason)
+			j.row("DMARC", d.Result, VerdictWarn, reason)
+		}
+	case None:
+		if !fromProblem(d) {
+			j.add(VerdictWarn, reason)
+			j.row("DMARC", d.Result, VerdictWarn, reason)
+		} else {
+			// No usable From: a spoofing trick, not a detail.
+			j.add(VerdictFail, reason)
+			j.row("DMARC", d.Result, VerdictFail, reason)
+		}
+	default:
+		if fromProblem(d) {
+			j.add(VerdictFail, reason)
+			j.row("DMARC", d.Result, VerdictFail, reason)
+			return
+		}
+		j.add(VerdictWarn, reason)
+		j.row("DMARC", d.Result, VerdictWarn, reason)
+	}
+}
+
+// fromProblem reports a From field that names no single author: missing,
+// repeated, several addresses, unparsable.
+func fromProblem(d *dmarc.Result) bool {
+	switch d.Code {
+	case dmarc.CodeNoFrom, dmarc.CodeMultipleFrom, dmarc.CodeMultipleAuthors, dmarc.CodeBadFrom, dmarc.CodeBadDomain:
+		return true
+	}
+	return false
+}
+
+func (j *judge) dkim() {
+	sigs := j.r.DKIM
+	if sigs == nil {
+		j.missing("DKIM")
+		return
+	}
+	if len(sigs) == 0 {
+		reason := "The message is not DKIM-signed: nothing vouches that its content is unchanged or who sent it."
+		j.add(VerdictWarn, reason)
+		j.row("DKIM", None, VerdictWarn, reason)
+		return
+	}
+	author := j.r.From.Domain
+	var best *dkim.Result
+	status := VerdictFail
+	for _, s := range sigs {
+		own := author != "" && sameOrganisation(s.Domain, author)
+		switch {
+		case s.Result == Pass:
+			for _, w := range s.Warnings {
+				if warnsVerdict(s, w) {
+					j.add(VerdictWarn, fmt.Sprintf("DKIM signature of %s: %s", s.Domain, w))
+				}
+			}
+		case s.Result == Fail && own:
+			j.add(VerdictFail, fmt.Sprintf("The DKIM signature of the From domain %s fails: %s", s.Domain, s.Reason))
+		case s.Result == TempError:
+			j.add(VerdictWarn, fmt.Sprintf("The DKIM signature of %s could not be checked: %s", s.Domain, s.Reason))
+		case own:
+			j.add(VerdictWarn, fmt.Sprintf("The DKIM signature of the From domain %s does not verify: %s", s.Domain, s.Reason))
+		}
+		if st := sigStatus(s); better(st, status) || best == nil {
+			best, status = s, st
+		}
+	}
+	reason := best.Reason
+	if len(sigs) > 1 {
+		passed := 0
+		for _, s := range sigs {
+			if s.Result == Pass {
+				passed++
+			}
+		}
+		reason = fmt.Sprintf("%d of %d signatures pass. %s: %s", passed, len(sigs), best.Domain, best.Reason)
+	}
+	j.row("DKIM", best.Result, status, reason)
+}
+
+// warnsVerdict tells the warnings of a passing signature that should make
+// the whole message "warn". A 2048-bit recommendation for 1024-bit keys is
+// one; so is content appended after l=.
+func warnsVerdict(s *dkim.Result, _ string) bool {
+	for _, c := range s.WarningCodes {
+		switch c {
+		case dkim.CodeUnsignedContent, dkim.CodeExtraUnsignedInstance, dkim.CodeWeakKey,
+			dkim.CodeTesting, dkim.CodeExpiredSinceDelivery:
+			return true
+		}
+	}
+	return false
+}
+
+// sigStatus is the row status of one signature.
+func sigStatus(s *dkim.Result) string {
+	switch s.Result {
+	case Pass:
+		if warnsVerdict(s, "") {
+			return VerdictWarn
+		}
+		return VerdictPass
+	case Fail, PermError:
+		return VerdictFail
+	}
+	return VerdictWarn
+}
+
+// better orders statuses for choosing the row's representative signature.
+func better(a, b string) bool { return rank(a) < rank(b) }
+
+func rank(s string) int {
+	switch s {
+	case VerdictPass:
+		return 0
+	case VerdictWarn:
+		return 1
+	case VerdictFail:
+		return 2
+	}
+	return 3
+}
+
+func sameOrganisation(a, b string) bool {
+	oa, ok1 := dmarc.OrgDomain(a)
+	ob, ok2 := dmarc.OrgDomain(b)
+	if !ok1 || !ok2 {
+		return strings.EqualFold(a, b)
+	}
+	return oa == ob
+}
+
+func (j *judge) spf() {
+	s := j.r.SPF
+	if s == nil {
+		j.missing("SPF")
+		return
+	}
+	status := VerdictWarn
+	switch s.Result {
+	case Pass:
+		status = VerdictPass
+	case Fail:
+		status = VerdictFail
+		if j.r.DMARC == nil || j.r.DMARC.Result != Fail {
+			j.add(VerdictWarn, s.Reason)
+		}
+	case SoftFail, TempError, PermError:
+		j.add(VerdictWarn, s.Reason)
+	}
+	j.row("SPF", s.Result, status, s.Reason)
+}
+
+func (j *judge) arc() {
+	a := j.r.ARC
+	if a == nil {
+		j.missing("ARC")
+		return
+	}
+	switch a.Result {
+	case Pass:
+		j.row("ARC", a.Result, VerdictPass, a.Reason)
+	case Fail:
+		j.add(VerdictWarn, a.Reason)
+		j.row("ARC", a.Result, VerdictWarn, a.Reason)
+	default:
+		j.row("ARC", a.Result, VerdictNone, a.Reason)
+	}
+}
+
+// tls summarises encryption on the route: every hop encrypted, some not,
+// or nothing said.
+func (j *judge) tls() {
+	if j.r.Delivery == nil {
+		j.missing("TLS")
+		return
+	}
+	hops := j.r.Route
+	if len(hops) == 0 {
+		j.row("TLS", None, VerdictNone, "The message has no Received fields: the route is unknown.")
+		return
+	}
+	var plain []string
+	for _, h := range hops {
+		if !h.Encrypted && !h.Internal {
+			name := h.From
+			if name == "" {
+				name = "an unnamed host"
+			}
+			plain = append(plain, fmt.Sprintf("%s → %s", name, h.By))
+		}
+	}
+	if len(plain) == 0 {
+		j.row("TLS", Pass, VerdictPass, fmt.Sprintf("Every hand-off between organisations was encrypted (%s).", plural(len(hops), "hop")))
+		return
+	}
+	j.row("TLS", None, VerdictWarn, fmt.Sprintf("%d of %d hops do not say they were encrypted: %s. Anyone on the path could have read the message there.",
+		len(plain), len(hops), strings.Join(plain, "; ")))
+}
+
+func (j *judge) recorded() {
+	c := j.r.Recorded
+	if c == nil {
+		j.missing("Recorded")
+		return
+	}
+	for _, u := range c.Untrusted {
+		j.add(VerdictWarn, "The message carries Authentication-Results that the receiving server did not write: "+u.Why)
+		break
+	}
+	switch {
+	case !c.Trusted:
+		j.row("Recorded", None, VerdictNone, c.Why)
+	case len(c.Differences) > 0:
+		for _, d := range c.Differences {
+			j.add(VerdictWarn, d)
+		}
+		j.row("Recorded", "differs", VerdictWarn, c.Differences[0])
+	default:
+		j.row("Recorded", "agrees", VerdictPass, fmt.Sprintf("What %s recorded at delivery agrees with our re-verification.", c.AuthservID))
+	}
+}
+
+// overall combines the findings into the verdict, a one-sentence headline,
+// and the reasons, most serious first.
+func (j *judge) overall() (string, string, []string) {
+	var fails, warns []string
+	for _, f := range j.findings {
+		if f.status == VerdictFail {
+			fails = append(fails, f.text)
+		} else {
+			warns = append(warns, f.text)
+		}
+	}
+	reasons := append(fails, warns...)
+	from := j.r.From.Domain
+	if from == "" {
+		from = "its sender"
+	}
+	d := j.r.DMARC
+	switch {
+	case j.partial && len(fails) == 0:
+		return StatusPending, "Checking…", reasons
+	case len(fails) > 0:
+		return VerdictFail, fmt.Sprintf("Not genuine: this message is not from %s as it claims. %s", from, firstSentence(fails[0])), reasons
+	case d != nil && d.Result == Pass && len(warns) == 0:
+		return VerdictPass, fmt.Sprintf("Genuine: this message is authenticated as coming from %s.", from), reasons
+	case d != nil && d.Result == Pass:
+		return VerdictWarn, fmt.Sprintf("Authenticated as coming from %s, but with a caveat: %s", from, firstSentence(warns[0])), reasons
+	case len(warns) > 0:
+		return VerdictWarn, fmt.Sprintf("Not proven to be from %s. %s", from, firstSentence(warns[0])), reasons
+	case d == nil:
+		return VerdictNone, "Nothing could be evaluated.", reasons
+	}
+	return VerdictWarn, fmt.Sprintf("Not proven to be from %s.", from), reasons
+}
+
+// firstSentence keeps a headline to one sentence.
+func firstSentence(s string) string {
+	for i := 0; i+1 < len(s); i++ {
+		if (s[i] == '.' || s[i] == ':') && s[i+1] == ' ' {
+			if s[i] == ':' {
+				return s[:i] + "."
+			}
+			return s[:i+1]
+		}
+	}
+	return s
+}
+
+// ordered puts the verdict panel's rows in the order a reader knows the
+// mechanisms: SPF, DKIM, DMARC, ARC, TLS, then the recorded verdict.
+func ordered(rows []Row) []Row {
+	out := make([]Row, 0, len(rows))
+	for _, name := range []string{"SPF", "DKIM", "DMARC", "ARC", "TLS", "Recorded"} {
+		for _, r := range rows {
+			if r.Mechanism == name {
+				out = append(out, r)
+			}
+		}
+	}
+	return out
+}
+
+func plural(n int, word string) string {
+	if n == 1 {
+		return "1 " + word
+	}
+	return fmt.Sprintf("%d %ss", n, word)
 }

@@ -15,6 +15,8 @@ import (
 type Options struct {
 	// Color uses ANSI colours (for a terminal).
 	Color bool
+	// Width wraps long reasons at this many columns; zero means 100.
+	Width int
 }
 
 const (
@@ -28,40 +30,123 @@ const (
 
 // Write renders r to w.
 func Write(w io.Writer, r *inspector.Report, opts Options) error {
-	p := &printer{w: w, color: opts.Color}
+	if opts.Width <= 0 {
+		opts.Width = 100
+	}
+	p := &printer{w: w, color: opts.Color, width: opts.Width}
 	p.line(p.paint(ansiBold, r.File))
 	if r.From.Address != "" {
 		from := r.From.Address
 		if r.From.Name != "" {
 			from = fmt.Sprintf("%s <%s>", r.From.Name, r.From.Address)
 		}
-		p.line("  From:     " + from)
+		p.field("From", from)
 	}
-	if r.Subject != "" {
-		p.line("  Subject:  " + r.Subject)
-	}
+	p.field("Subject", r.Subject)
 	if r.Received != nil {
-		p.line("  Received: " + r.Received.Format("2006-01-02 15:04:05 -0700"))
-	}
-	p.line(fmt.Sprintf("  Verdict:  %s  %s", p.status(r.Verdict, strings.ToUpper(r.Verdict)), r.Headline))
-	for _, reason := range r.Reasons {
-		p.line("            - " + reason)
+		p.field("Received", r.Received.Format("2006-01-02 15:04:05 -0700"))
 	}
 	p.line("")
+	p.wrap(fmt.Sprintf("  %s  ", p.status(r.Verdict, strings.ToUpper(r.Verdict))), r.Headline)
+	p.line("")
 	for _, row := range r.Summary {
-		p.line(fmt.Sprintf("  %-9s %s  %s", row.Mechanism, p.status(row.Status, fmt.Sprintf("%-9s", row.Result)), row.Reason))
+		p.wrap(fmt.Sprintf("  %-9s %s  ", row.Mechanism, p.status(row.Status, fmt.Sprintf("%-9s", row.Result))), row.Reason)
 	}
+	if len(r.Reasons) > 1 {
+		p.line("")
+		p.line("  Why:")
+		for _, reason := range r.Reasons {
+			p.wrap("   - ", reason)
+		}
+	}
+	details(p, r)
 	for _, n := range r.Notes {
-		p.line(p.paint(ansiGrey, "  note: "+n))
+		p.wrap(p.paint(ansiGrey, "  note: "), n)
 	}
 	p.line(p.paint(ansiGrey, fmt.Sprintf("  DNS: %d queries, answers from %s", len(r.DNS), r.DNSSource)))
 	p.line("")
 	return p.err
 }
 
+// details prints the facts behind each row, one short block per mechanism.
+func details(p *printer, r *inspector.Report) {
+	p.line("")
+	for _, s := range r.DKIM {
+		key := ""
+		if s.KeyBits > 0 {
+			key = fmt.Sprintf(", %d-bit key", s.KeyBits)
+		}
+		p.line(fmt.Sprintf("  DKIM d=%s s=%s (%s%s): %s", s.Domain, s.Selector, s.Algorithm, key, s.Result))
+		if !s.BodyHashMatches && s.BodyChecked && s.BodyHashExpected != "" {
+			p.line(fmt.Sprintf("       body hash expected %s, computed %s", s.BodyHashExpected, s.BodyHashComputed))
+		}
+		for _, w := range s.Warnings {
+			p.wrap("       ! ", w)
+		}
+		if s.UnsignedBytes > 0 {
+			p.line(fmt.Sprintf("       %d body bytes after l= are not signed:", s.UnsignedBytes))
+			for _, l := range strings.Split(strings.TrimRight(s.UnsignedText, "\r\n"), "\r\n") {
+				p.line("       | " + l)
+			}
+		}
+	}
+	if s := r.SPF; s != nil && s.ClientIP.IsValid() {
+		from := s.MailFrom
+		if from == "" {
+			from = "<> (null sender: HELO checked)"
+		}
+		p.line(fmt.Sprintf("  SPF  client %s, HELO %s, MAIL FROM %s; %d of %d lookups", s.ClientIP, s.HELO, from, s.Lookups, s.LookupLimit))
+		if s.Mechanism != "" {
+			p.line(fmt.Sprintf("       decided by %q in the record of %s", s.Mechanism, s.MechanismDomain))
+		}
+		if s.Explanation != "" {
+			p.wrap("       the domain explains: ", s.Explanation)
+		}
+	}
+	if d := r.DMARC; d != nil && d.Record != "" {
+		p.line(fmt.Sprintf("  DMARC %s (at %s): policy %s, disposition %s", d.Record, d.RecordDomain, orNone(d.Policy), d.Disposition))
+		for _, a := range d.Alignment {
+			mark := "not aligned"
+			if a.Aligned {
+				mark = "aligned"
+			}
+			p.wrap(fmt.Sprintf("       %-18s %-22s %-6s %-11s ", a.Identifier, a.Domain, a.Result, mark), a.Why)
+		}
+	}
+	if a := r.ARC; a != nil {
+		for _, in := range a.Instances {
+			p.wrap(fmt.Sprintf("  ARC i=%d %s cv=%s seal %s, message signature %s: ", in.Instance, in.Domain, in.CV, orNone(in.SealResult), orNone(in.AMSResult)), in.Saw)
+		}
+	}
+	if d := r.Delivery; d != nil && d.Boundary >= 0 && d.Boundary < len(d.Hops) {
+		h := d.Hops[d.Boundary]
+		p.wrap(fmt.Sprintf("  Route: entered %s from %s [%s] (hop %d of %d): ", h.By, h.From, h.IP, d.Boundary+1, len(d.Hops)), d.BoundaryReason)
+		if f := d.FCrDNS; f != nil {
+			p.wrap("       reverse DNS: ", f.Reason)
+		}
+		for _, s := range d.Disagreements {
+			p.wrap("       ! ", s)
+		}
+	}
+	if c := r.Recorded; c != nil && c.Trusted {
+		for _, d := range c.Differences {
+			p.wrap("  Recorded vs now: ", d)
+		}
+	}
+	p.line("")
+}
+
+func orNone(s string) string {
+	if s == "" {
+		return "none"
+	}
+	return s
+}
+
 type printer struct {
 	w     io.Writer
 	color bool
+	width int
 	err   error
 }
 
@@ -69,6 +154,59 @@ func (p *printer) line(s string) {
 	if p.err == nil {
 		_, p.err = fmt.Fprintln(p.w, s)
 	}
+}
+
+func (p *printer) field(name, value string) {
+	if value != "" {
+		p.line(fmt.Sprintf("  %-9s %s", name+":", value))
+	}
+}
+
+// wrap prints prefix and text, continuing long text on lines indented to
+// the prefix's visible width.
+func (p *printer) wrap(prefix, text string) {
+	col := visibleLen(prefix)
+	// Continue under the text when the prefix is short; a long prefix (a
+	// table row) continues at a small fixed indent instead of a narrow
+	// column.
+	indent := col
+	if indent > 32 {
+		indent = 7
+	}
+	words := strings.Fields(text)
+	var b strings.Builder
+	b.WriteString(prefix)
+	for i, w := range words {
+		n := len([]rune(w))
+		if i > 0 && col+1+n > p.width {
+			p.line(b.String())
+			b.Reset()
+			b.WriteString(strings.Repeat(" ", indent))
+			col = indent
+		} else if i > 0 {
+			b.WriteByte(' ')
+			col++
+		}
+		b.WriteString(w)
+		col += n
+	}
+	p.line(b.String())
+}
+
+// visibleLen is the width of s on a terminal, ANSI colour codes left out.
+func visibleLen(s string) int {
+	n, esc := 0, false
+	for _, r := range s {
+		switch {
+		case r == '\x1b':
+			esc = true
+		case esc && r == 'm':
+			esc = false
+		case !esc:
+			n++
+		}
+	}
+	return n
 }
 
 func (p *printer) paint(code, s string) string {

@@ -1,0 +1,170 @@
+package inspector_test
+
+import (
+	"bytes"
+	"context"
+	"crypto/ed25519"
+	"encoding/base64"
+	"os"
+	"strings"
+	"testing"
+	"time"
+
+	msgdkim "github.com/emersion/go-msgauth/dkim"
+
+	"github.com/mailinspector/mailinspector/inspector"
+	"github.com/mailinspector/mailinspector/inspector/message"
+	"github.com/mailinspector/mailinspector/inspector/resolver"
+	"github.com/mailinspector/mailinspector/inspector/resolver/dnstest"
+)
+
+// signer holds a fixed key, so that the fixtures are the same every run.
+var testSeed = bytes.Repeat([]byte{7}, ed25519.SeedSize)
+
+// sign signs the part of msg from the From line on (what the author's
+// server sent) for domain, and keeps the trace fields above it as the
+// receiving servers added them after signing.
+func sign(t *testing.T, msg, domain string) string {
+	t.Helper()
+	msg = strings.ReplaceAll(msg, "\r\n", "\n")
+	msg = strings.ReplaceAll(msg, "\n", "\r\n")
+	i := strings.Index(msg, "From: ")
+	trace, signed := msg[:i], msg[i:]
+	// go-msgauth stamps t= with the wall clock: deliver just after it.
+	trace = strings.Replace(trace, "Sun, 22 Nov 2026 06:00:05 +0000", time.Now().Add(time.Minute).UTC().Format(time.RFC1123Z), 1)
+	var out bytes.Buffer
+	err := msgdkim.Sign(&out, strings.NewReader(signed), &msgdkim.SignOptions{
+		Domain: domain, Selector: "s1", Signer: ed25519.NewKeyFromSeed(testSeed),
+		HeaderKeys: []string{"From", "To", "Subject", "Date", "Message-ID"},
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return trace + out.String()
+}
+
+func keyRecord(domain string) string {
+	pub := ed25519.NewKeyFromSeed(testSeed).Public().(ed25519.PublicKey)
+	return "s1._domainkey." + domain + ". 300 IN TXT \"v=DKIM1; k=ed25519; p=" + base64.StdEncoding.EncodeToString(pub) + "\""
+}
+
+func fixture(t *testing.T, name string) string {
+	t.Helper()
+	b, err := os.ReadFile("testdata/" + name)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return string(b)
+}
+
+func TestVerdicts(t *testing.T) {
+	genuine := fixture(t, "genuine.eml")
+	tests := []struct {
+		name       string
+		msg        func(t *testing.T) string
+		headerOnly bool
+		verdict    string
+		headline   string // a part of it
+		rows       map[string]string
+	}{
+		{
+			name:     "genuine",
+			msg:      func(t *testing.T) string { return sign(t, genuine, "shop.example") },
+			verdict:  inspector.VerdictPass,
+			headline: "Genuine",
+			rows:     map[string]string{"SPF": "pass", "DKIM": "pass", "DMARC": "pass", "TLS": "pass"},
+		},
+		{
+			name: "body changed after signing",
+			msg: func(t *testing.T) string {
+				return strings.Replace(sign(t, genuine, "shop.example"), "Thank you for your order.", "Please pay into account 12345 today.", 1)
+			},
+			verdict:  inspector.VerdictFail,
+			headline: "Not genuine",
+			rows:     map[string]string{"SPF": "pass", "DKIM": "fail", "DMARC": "pass"},
+		},
+		{
+			name: "spoofed From under a reject policy",
+			msg: func(t *testing.T) string {
+				m := strings.Replace(genuine, "mail.shop.example (mail.shop.example [192.0.2.25])", "mail.attacker.example ([203.0.113.9])", 1)
+				m = strings.Replace(m, "bounce@shop.example", "bounce@attacker.example", 1)
+				return sign(t, m, "attacker.example")
+			},
+			verdict:  inspector.VerdictFail,
+			headline: "Not genuine",
+			rows:     map[string]string{"SPF": "pass", "DKIM": "pass", "DMARC": "fail"},
+		},
+		{
+			name: "no DMARC record",
+			msg: func(t *testing.T) string {
+				m := strings.ReplaceAll(genuine, "shop.example", "nodmarc.example")
+				return sign(t, m, "nodmarc.example")
+			},
+			verdict:  inspector.VerdictWarn,
+			headline: "Not proven",
+			rows:     map[string]string{"DKIM": "pass", "DMARC": "none"},
+		},
+		{
+			name:       "pasted headers only",
+			msg:        func(t *testing.T) string { return sign(t, genuine, "shop.example") },
+			headerOnly: true,
+			verdict:    inspector.VerdictWarn,
+			rows:       map[string]string{"DMARC": "pass"},
+		},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			srv := dnstest.StartFile(t, "testdata/shop.zone")
+			srv.Add(keyRecord("shop.example"), keyRecord("attacker.example"), keyRecord("nodmarc.example"))
+			raw := []byte(tc.msg(t))
+			load := message.Parse
+			if tc.headerOnly {
+				load = message.ParseHeaderOnly
+			}
+			m, err := load(tc.name+".eml", raw)
+			if err != nil {
+				t.Fatal(err)
+			}
+			r := inspector.Check(context.Background(), m, inspector.Options{
+				DNS: resolver.Config{Servers: []string{srv.Addr}, Timeout: time.Second},
+			})
+			if r.Verdict != tc.verdict || !strings.Contains(r.Headline, tc.headline) {
+				t.Errorf("verdict %s %q, want %s with %q\nreasons: %q", r.Verdict, r.Headline, tc.verdict, tc.headline, r.Reasons)
+			}
+			got := map[string]string{}
+			for _, row := range r.Summary {
+				got[row.Mechanism] = row.Result
+			}
+			for mech, want := range tc.rows {
+				if got[mech] != want {
+					t.Errorf("%s row result %q, want %q (rows %+v)", mech, got[mech], want, r.Summary)
+				}
+			}
+		})
+	}
+}
+
+// Progress reports partial reports while checks run and never a final
+// verdict before the end.
+func TestProgress(t *testing.T) {
+	srv := dnstest.StartFile(t, "testdata/shop.zone")
+	srv.Add(keyRecord("shop.example"))
+	m, err := message.Parse("genuine.eml", []byte(sign(t, fixture(t, "genuine.eml"), "shop.example")))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var partials []*inspector.Report
+	r := inspector.Check(context.Background(), m, inspector.Options{
+		DNS:      resolver.Config{Servers: []string{srv.Addr}},
+		Progress: func(p *inspector.Report) { partials = append(partials, p) },
+	})
+	if len(partials) < 3 {
+		t.Fatalf("%d progress reports, want one per check", len(partials))
+	}
+	if partials[0].Verdict != inspector.StatusPending {
+		t.Errorf("first partial verdict %q, want pending", partials[0].Verdict)
+	}
+	if r.Verdict != inspector.VerdictPass {
+		t.Errorf("final verdict %q", r.Verdict)
+	}
+}
