@@ -141,7 +141,11 @@ func (c *checker) run(ctx context.Context) {
 
 	// The route, then SPF for the client it found.
 	rt := route.Analyze(ctx, c.dns, c.m, route.Options{ClientIP: c.opts.ClientIP, Hop: c.opts.Hop})
-	c.set(func(r *Report) { r.Route, r.Delivery = rt.Hops, rt })
+	// The report lists the hops once, as "route"; "delivery" holds what was
+	// concluded from them (its "hops" is null).
+	delivery := *rt
+	delivery.Hops = nil
+	c.set(func(r *Report) { r.Route, r.Delivery = rt.Hops, &delivery })
 	var spfRes *spf.Result
 	if rt.ClientIP.IsValid() {
 		mailFrom := rt.MailFrom
@@ -185,8 +189,8 @@ func (c *checker) set(change func(r *Report)) {
 // results.
 func compareRecorded(m *message.Message, r *Report) *recorded.Comparison {
 	rcv := recorded.Receiver{Received: -1}
-	if d := r.Delivery; d != nil && d.Boundary >= 0 && d.Boundary < len(d.Hops) {
-		rcv.Host = d.Hops[d.Boundary].By
+	if d := r.Delivery; d != nil && d.Boundary >= 0 && d.Boundary < len(r.Route) {
+		rcv.Host = r.Route[d.Boundary].By
 		rcv.Received = nthField(m, "Received", d.Boundary)
 	}
 	choice := recorded.Choose(m, recorded.Parse(m), rcv)

@@ -118,9 +118,9 @@ func details(p *printer, r *inspector.Report) {
 			p.wrap(fmt.Sprintf("  ARC i=%d %s cv=%s seal %s, message signature %s: ", in.Instance, in.Domain, in.CV, orNone(in.SealResult), orNone(in.AMSResult)), in.Saw)
 		}
 	}
-	if d := r.Delivery; d != nil && d.Boundary >= 0 && d.Boundary < len(d.Hops) {
-		h := d.Hops[d.Boundary]
-		p.wrap(fmt.Sprintf("  Route: entered %s from %s [%s] (hop %d of %d): ", h.By, h.From, h.IP, d.Boundary+1, len(d.Hops)), d.BoundaryReason)
+	if d := r.Delivery; d != nil && d.Boundary >= 0 && d.Boundary < len(r.Route) {
+		h := r.Route[d.Boundary]
+		p.wrap(fmt.Sprintf("  Route: entered %s from %s [%s] (hop %d of %d): ", h.By, h.From, h.IP, d.Boundary+1, len(r.Route)), d.BoundaryReason)
 		if f := d.FCrDNS; f != nil {
 			p.wrap("       reverse DNS: ", f.Reason)
 		}
