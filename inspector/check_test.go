@@ -105,6 +105,24 @@ func TestVerdicts(t *testing.T) {
 			rows:     map[string]string{"DKIM": "pass", "DMARC": "none"},
 		},
 		{
+			name: "unencrypted relay inside the sender's organisation",
+			msg: func(t *testing.T) string {
+				m := strings.Replace(genuine, "From: Shop", "Received: from app-7.internal.shop.example (app-7.internal.shop.example [10.0.0.7])\n\tby mail.shop.example with SMTP id 77; Sun, 22 Nov 2026 06:00:01 +0000\nFrom: Shop", 1)
+				return sign(t, m, "shop.example")
+			},
+			verdict: inspector.VerdictPass,
+			rows:    map[string]string{"TLS": "pass"},
+		},
+		{
+			name: "unencrypted hand-off between organisations",
+			msg: func(t *testing.T) string {
+				m := strings.Replace(genuine, "with ESMTPS id 4ABC123\n\t(version=TLS1_3 cipher=TLS_AES_256_GCM_SHA384)", "with ESMTP id 4ABC123", 1)
+				return sign(t, m, "shop.example")
+			},
+			verdict: inspector.VerdictPass,
+			rows:    map[string]string{"TLS": "none", "DMARC": "pass"},
+		},
+		{
 			name:       "pasted headers only",
 			msg:        func(t *testing.T) string { return sign(t, genuine, "shop.example") },
 			headerOnly: true,

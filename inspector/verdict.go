@@ -219,6 +219,9 @@ func rank(s string) int {
 }
 
 func sameOrganisation(a, b string) bool {
+	if a == "" || b == "" {
+		return false
+	}
 	oa, ok1 := dmarc.OrgDomain(a)
 	ob, ok2 := dmarc.OrgDomain(b)
 	if !ok1 || !ok2 {
@@ -279,7 +282,9 @@ func (j *judge) tls() {
 	}
 	var plain []string
 	for _, h := range hops {
-		if !h.Encrypted && !h.Internal {
+		// A hand-off inside one organisation (the recipient's, or the
+		// sender's own relays) does not cross the internet.
+		if !h.Encrypted && !h.Internal && !sameOrganisation(hostOf(h.From, h.HELO), h.By) {
 			name := h.From
 			if name == "" {
 				name = "an unnamed host"
@@ -384,4 +389,14 @@ func plural(n int, word string) string {
 		return "1 " + word
 	}
 	return fmt.Sprintf("%d %ss", n, word)
+}
+
+// hostOf is the name a hop's sender is known by.
+func hostOf(names ...string) string {
+	for _, n := range names {
+		if n != "" {
+			return n
+		}
+	}
+	return ""
 }
