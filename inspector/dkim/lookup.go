@@ -16,7 +16,8 @@ import (
 // Signature.LookupName: selector._domainkey.domain). The Key it returns
 // always says what was asked and what DNS answered (record, CNAME chain, AD
 // bit), even when the error is not nil. Errors are *Error:
-//   - key_not_found (permerror): NXDOMAIN or no TXT record;
+//   - key_not_found (permerror): NXDOMAIN or no TXT record, or an answer
+//     that cannot lead to one (a CNAME loop);
 //   - dns_error (temperror): timeout, SERVFAIL or any other failure to get
 //     an answer;
 //   - multiple_keys (permerror): more than one TXT record, which RFC 6376
@@ -41,6 +42,11 @@ func LookupKey(ctx context.Context, r resolver.Resolver, name string) (*Key, err
 				what = "the name exists but has no TXT record"
 			}
 			return info, &Error{Code: CodeKeyNotFound, Reason: fmt.Sprintf("no key is published at %s (%s), so the signature cannot be checked; the domain may have removed the key since the message was sent", name, what)}
+		}
+		if errors.As(err, &de) && !de.IsTemporary && !de.IsTimeout {
+			// An answer came, and it cannot lead to a key however often it
+			// is asked again: an alias chain that loops or never ends.
+			return info, &Error{Code: CodeKeyNotFound, Reason: fmt.Sprintf("no key can be found at %s: %s; the domain's DNS is misconfigured, so the signature cannot be checked", name, de.Err)}
 		}
 		return info, &Error{Code: CodeDNSError, Reason: fmt.Sprintf("the DNS lookup of the key at %s failed (%v); this is usually temporary: try again later", name, err)}
 	}

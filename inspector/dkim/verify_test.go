@@ -457,3 +457,14 @@ func TestVerifyMultipleKeysShown(t *testing.T) {
 		t.Errorf("key %+v", r.Key)
 	}
 }
+
+// TestVerifyDNSSEC checks that the AD bit of the key's answer is reported.
+func TestVerifyDNSSEC(t *testing.T) {
+	srv, client := startDNS(t)
+	srv.SetAD(true)
+	m := load(t, "relaxed.eml")
+	r := Verify(context.Background(), client, m, Options{})[0]
+	if r.Key == nil || !r.Key.DNSSEC {
+		t.Errorf("AD bit not reported: %+v", r.Key)
+	}
+}

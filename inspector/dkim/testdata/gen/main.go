@@ -10,13 +10,6 @@
 // independent signer. The few fixtures it cannot make (rsa-sha1, l=, a
 // signature that does not cover From) are signed by a small signer below
 // built on this package's exported core; those are marked in the output.
-//
-// go-msgauth needs golang.org/x/crypto, which the project's go.mod does not
-// list yet; until it does, run with an alternative module file that adds it:
-//
-//	cp ../../go.mod /tmp/alt.mod; cp ../../go.sum /tmp/alt.sum
-//	go get -modfile=/tmp/alt.mod golang.org/x/crypto
-//	go run -modfile=/tmp/alt.mod ./testdata/gen
 package main
 
 import (
