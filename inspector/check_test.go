@@ -186,3 +186,29 @@ func TestProgress(t *testing.T) {
 		t.Errorf("final verdict %q", r.Verdict)
 	}
 }
+
+// A mailing list that adds a footer breaks the author's DKIM signature; its
+// valid ARC seal, saying DKIM passed when the message reached it, turns the
+// verdict from fail into warn.
+func TestListForwardWithARC(t *testing.T) {
+	srv := dnstest.StartFile(t, "arc/testdata/list-forward.zone")
+	r, err := inspector.CheckFile(context.Background(), "arc/testdata/list-forward.eml", inspector.Options{
+		DNS: resolver.Config{Servers: []string{srv.Addr}},
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if r.ARC.Result != inspector.Pass || len(r.DKIM) != 1 || r.DKIM[0].Result != inspector.Fail {
+		t.Fatalf("fixture: ARC %s, DKIM %+v", r.ARC.Result, r.DKIM)
+	}
+	if r.Verdict != inspector.VerdictWarn {
+		t.Errorf("verdict %s %q, want warn", r.Verdict, r.Headline)
+	}
+	found := false
+	for _, reason := range r.Reasons {
+		found = found || strings.Contains(reason, "vouches with a valid ARC seal")
+	}
+	if !found {
+		t.Errorf("no reason mentions the ARC seal: %q", r.Reasons)
+	}
+}

@@ -37,6 +37,9 @@ import (
 type finding struct {
 	status string // VerdictFail or VerdictWarn
 	text   string
+	// headline, when set, is the verdict's sentence if this finding is the
+	// most serious one.
+	headline string
 }
 
 type judge struct {
@@ -64,7 +67,13 @@ func summarize(r *Report, partial bool) {
 	r.Verdict, r.Headline, r.Reasons = j.overall()
 }
 
-func (j *judge) add(status, text string) { j.findings = append(j.findings, finding{status, text}) }
+func (j *judge) add(status, text string) {
+	j.findings = append(j.findings, finding{status: status, text: text})
+}
+
+func (j *judge) addHeadline(status, text, headline string) {
+	j.findings = append(j.findings, finding{status, text, headline})
+}
 
 func (j *judge) row(mech, result, status, reason string) {
 	j.rows = append(j.rows, Row{Mechanism: mech, Result: result, Status: status, Reason: reason})
@@ -90,7 +99,11 @@ func (j *judge) dmarc() {
 	case Pass:
 		j.row("DMARC", d.Result, VerdictPass, reason)
 	case Fail:
-		if d.Enforced() {
+		if sealer, ok := j.arcVouches("dmarc", d.Domain); ok {
+			reason = fmt.Sprintf("%s But %s, which forwarded the message, vouches with a valid ARC seal that DMARC passed when it received it: mail forwarded through lists often fails DMARC this way.", reason, sealer)
+			j.add(VerdictWarn, reason)
+			j.row("DMARC", d.Result, VerdictWarn, reason)
+		} else if d.Enforced() {
 			j.add(VerdictFail, reason)
 			j.row("DMARC", d.Result, VerdictFail, reason)
 		} else {
@@ -152,7 +165,12 @@ func (j *judge) dkim() {
 				}
 			}
 		case s.Result == Fail && own:
-			j.add(VerdictFail, fmt.Sprintf("The DKIM signature of the From domain %s fails: %s", s.Domain, s.Reason))
+			if sealer, ok := j.arcVouches("dkim", s.Domain); ok {
+				j.add(VerdictWarn, fmt.Sprintf("The DKIM signature of %s no longer verifies, but %s, which forwarded the message, vouches with a valid ARC seal that it passed when it arrived there: the forwarder changed the message (a footer, a subject tag). %s", s.Domain, sealer, s.Reason))
+				break
+			}
+			j.addHeadline(VerdictFail, fmt.Sprintf("The DKIM signature of the From domain %s fails: %s", s.Domain, s.Reason),
+				fmt.Sprintf("Not genuine: the message is not as %s signed it, so it cannot be trusted to come from %s.", s.Domain, s.Domain))
 		case s.Result == TempError:
 			j.add(VerdictWarn, fmt.Sprintf("The DKIM signature of %s could not be checked: %s", s.Domain, s.Reason))
 		case own:
@@ -344,6 +362,11 @@ func (j *judge) overall() (string, string, []string) {
 	case j.partial && len(fails) == 0:
 		return StatusPending, "Checking…", reasons
 	case len(fails) > 0:
+		for _, f := range j.findings {
+			if f.status == VerdictFail && f.headline != "" {
+				return VerdictFail, f.headline, reasons
+			}
+		}
 		return VerdictFail, fmt.Sprintf("Not genuine: this message is not from %s as it claims. %s", from, firstSentence(fails[0])), reasons
 	case d != nil && d.Result == Pass && len(warns) == 0:
 		return VerdictPass, fmt.Sprintf("Genuine: this message is authenticated as coming from %s.", from), reasons
@@ -399,4 +422,25 @@ func hostOf(names ...string) string {
 		}
 	}
 	return ""
+}
+
+// arcVouches reports whether a valid ARC chain shows that the first
+// intermediary saw mechanism (dkim or dmarc) pass for domain's organisation
+// before it forwarded the message, and names that intermediary. This is
+// the evidence receivers use to accept mail that a mailing list changed.
+func (j *judge) arcVouches(mechanism, domain string) (string, bool) {
+	a := j.r.ARC
+	if a == nil || a.Result != Pass {
+		return "", false
+	}
+	e := a.Earliest()
+	if e == nil || e.AAR == nil {
+		return "", false
+	}
+	for _, m := range e.AAR.Results {
+		if m.Method == mechanism && m.Result == Pass && sameOrganisation(m.Domain(), domain) {
+			return e.Domain, true
+		}
+	}
+	return "", false
 }
