@@ -100,10 +100,11 @@ func (j *judge) dmarc() {
 		j.row("DMARC", d.Result, VerdictPass, reason)
 	case Fail:
 		if sealer, ok := j.arcVouches("dmarc", d.Domain); ok {
-			reason = fmt.Sprintf("%s But %s, which forwarded the message, vouches with a valid ARC seal that DMARC passed when it received it: mail forwarded through lists often fails DMARC this way.", reason, sealer)
-			j.add(VerdictWarn, reason)
-			j.row("DMARC", d.Result, VerdictWarn, reason)
-		} else if d.Enforced() {
+			// Anyone can seal with their own domain, so the claim is told,
+			// not believed: it never lifts an enforced policy.
+			reason = fmt.Sprintf("%s %s, which forwarded the message, says with a valid ARC seal that DMARC passed when it received it: if you trust %s (a list you subscribed to, say), the forwarder probably changed the message.", reason, sealer, sealer)
+		}
+		if d.Enforced() {
 			j.add(VerdictFail, reason)
 			j.row("DMARC", d.Result, VerdictFail, reason)
 		} else {
@@ -427,7 +428,11 @@ func hostOf(names ...string) string {
 // arcVouches reports whether a valid ARC chain shows that the first
 // intermediary saw mechanism (dkim or dmarc) pass for domain's organisation
 // before it forwarded the message, and names that intermediary. This is
-// the evidence receivers use to accept mail that a mailing list changed.
+// the evidence receivers use to accept mail that a mailing list changed,
+// from sealers they trust; Mail Inspector has no list of trusted sealers,
+// so it uses the claim only where believing it gives a forger nothing: a
+// broken author signature counts as no signature (warn), while an enforced
+// DMARC policy still fails.
 func (j *judge) arcVouches(mechanism, domain string) (string, bool) {
 	a := j.r.ARC
 	if a == nil || a.Result != Pass {
