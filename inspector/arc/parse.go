@@ -295,7 +295,7 @@ func ParseMessageSignature(value string) (*MessageSignature, error) {
 	h, _ := tags.Get("h")
 	for _, name := range strings.Split(h, ":") {
 		name = strings.Trim(name, " \t\r\n")
-		if !validFieldName(name) {
+		if !dkim.ValidFieldName(name) {
 			return s, fmt.Errorf("tag h=: %q is not a header field name", clip(name))
 		}
 		// RFC 8617 section 4.1.2: the ARC-Seal fields are never signed by
@@ -481,19 +481,6 @@ func checkName(s string) error {
 		}
 	}
 	return nil
-}
-
-// validFieldName is RFC 5322 field-name: printable ASCII except colon.
-func validFieldName(s string) bool {
-	if s == "" {
-		return false
-	}
-	for i := 0; i < len(s); i++ {
-		if s[i] < 33 || s[i] > 126 || s[i] == ':' {
-			return false
-		}
-	}
-	return true
 }
 
 func clip(s string) string {

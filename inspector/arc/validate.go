@@ -180,7 +180,7 @@ func (v *validator) verifyAMSAll(res *Result) {
 	}
 	var bodyErr error
 	if len(writers) > 0 {
-		_, bodyErr = io.Copy(io.MultiWriter(writers...), ctxReader{v.ctx, v.m.Body()})
+		_, bodyErr = io.Copy(io.MultiWriter(writers...), message.ContextReader(v.ctx, v.m.Body()))
 	}
 	for i, s := range v.sets {
 		in := res.Instances[i]
@@ -244,19 +244,6 @@ func bodyUnavailable(m *message.Message, err error) string {
 		return "reading it failed: " + err.Error()
 	}
 	return "it was not read"
-}
-
-// ctxReader stops a long body read when the context is done.
-type ctxReader struct {
-	ctx context.Context
-	r   io.Reader
-}
-
-func (r ctxReader) Read(p []byte) (int, error) {
-	if err := r.ctx.Err(); err != nil {
-		return 0, err
-	}
-	return r.r.Read(p)
 }
 
 // verifySealsAll verifies every ARC-Seal: the seal of instance i covers

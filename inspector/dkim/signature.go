@@ -159,7 +159,7 @@ func ParseSignature(value string) (*Signature, error) {
 		return s, &Error{Code: CodeMalformed, Tag: "h", Reason: "tag h=: the list of signed header fields is empty"}
 	}
 	for _, name := range s.Headers {
-		if !validFieldName(name) {
+		if !ValidFieldName(name) {
 			return s, &Error{Code: CodeMalformed, Tag: "h", Reason: fmt.Sprintf("tag h=: %q is not a header field name", clip(name))}
 		}
 	}
@@ -361,9 +361,9 @@ func toASCII(d string) (string, error) {
 	return d, nil
 }
 
-// validFieldName checks a header field name (RFC 5322 ftext: printable
-// ASCII except colon).
-func validFieldName(s string) bool {
+// ValidFieldName checks a header field name (RFC 5322 ftext: printable
+// ASCII except colon), as h= lists of DKIM and ARC signatures need.
+func ValidFieldName(s string) bool {
 	if s == "" {
 		return false
 	}

@@ -150,7 +150,7 @@ func verifyFields(ctx context.Context, r resolver.Resolver, header []message.Fie
 	}
 	var bodyErr error
 	if len(hashers) > 0 {
-		_, bodyErr = io.Copy(io.MultiWriter(hashers...), ctxReader{ctx, body()})
+		_, bodyErr = io.Copy(io.MultiWriter(hashers...), message.ContextReader(ctx, body()))
 		for _, h := range byKey {
 			h.Close()
 		}
@@ -172,19 +172,6 @@ func verifyFields(ctx context.Context, r resolver.Resolver, header []message.Fie
 		results[n] = c.res
 	}
 	return results
-}
-
-// ctxReader stops a long body read when the context is done.
-type ctxReader struct {
-	ctx context.Context
-	r   io.Reader
-}
-
-func (r ctxReader) Read(p []byte) (int, error) {
-	if err := r.ctx.Err(); err != nil {
-		return 0, err
-	}
-	return r.r.Read(p)
 }
 
 // describe copies the signature's tags into the result for display; only

@@ -2,6 +2,7 @@ package message
 
 import (
 	"bytes"
+	"context"
 	"io"
 )
 
@@ -190,4 +191,22 @@ func (s *bodyScanner) length() int64 {
 		return s.cut
 	}
 	return s.off
+}
+
+// ContextReader returns a reader over r that fails with ctx's error once
+// ctx is done, so that reading a large body can be abandoned part way.
+func ContextReader(ctx context.Context, r io.Reader) io.Reader {
+	return ctxReader{ctx, r}
+}
+
+type ctxReader struct {
+	ctx context.Context
+	r   io.Reader
+}
+
+func (r ctxReader) Read(p []byte) (int, error) {
+	if err := r.ctx.Err(); err != nil {
+		return 0, err
+	}
+	return r.r.Read(p)
 }

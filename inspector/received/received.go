@@ -204,7 +204,7 @@ func closeComment(text string) (string, bool) {
 		open := -1
 		for i := 0; i < len(text); i++ {
 			if text[i] == '(' {
-				_, n, ok := scanComment(text[i:])
+				_, n, ok := ScanComment(text[i:])
 				if !ok {
 					open = i
 					break

@@ -33,7 +33,7 @@ func tokenize(s string) (toks []token, unclosed bool) {
 			toks = append(toks, token{semicolon, ";", i})
 			i++
 		case c == '(':
-			text, n, ok := scanComment(s[i:])
+			text, n, ok := ScanComment(s[i:])
 			toks = append(toks, token{comment, text, i})
 			unclosed = unclosed || !ok
 			i += n
@@ -84,10 +84,10 @@ func tokenize(s string) (toks []token, unclosed bool) {
 	return toks, unclosed
 }
 
-// scanComment reads a comment starting at s[0] == '(' with nested comments
+// ScanComment reads a comment starting at s[0] == '(' with nested comments
 // and backslash quoting (RFC 5322 ccontent). It returns the text between the
 // outer parentheses, the bytes consumed, and whether the comment closed.
-func scanComment(s string) (string, int, bool) {
+func ScanComment(s string) (string, int, bool) {
 	depth := 0
 	for i := 0; i < len(s); i++ {
 		switch s[i] {

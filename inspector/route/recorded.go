@@ -4,6 +4,8 @@ import (
 	"net/netip"
 	"regexp"
 	"strings"
+
+	"github.com/mailinspector/mailinspector/inspector/received"
 )
 
 // Recorded is what the receiving server wrote down about the SMTP session
@@ -58,7 +60,7 @@ func ParseReceivedSPF(v string) ReceivedSPF {
 	}
 	rest = strings.TrimSpace(rest)
 	if strings.HasPrefix(rest, "(") {
-		c, n, _ := scanComment(rest)
+		c, n, _ := received.ScanComment(rest)
 		r.Comment = c
 		rest = rest[n:]
 	}
@@ -171,26 +173,6 @@ func addrInText(s string) netip.Addr {
 		return netip.Addr{}
 	}
 	return a.Unmap()
-}
-
-// scanComment reads a comment starting at s[0] == '(' with nesting; it
-// returns the inside, the bytes consumed and whether it closed.
-func scanComment(s string) (string, int, bool) {
-	depth := 0
-	for i := 0; i < len(s); i++ {
-		switch s[i] {
-		case '\\':
-			i++
-		case '(':
-			depth++
-		case ')':
-			depth--
-			if depth == 0 {
-				return s[1:i], i + 1, true
-			}
-		}
-	}
-	return strings.TrimPrefix(s, "("), len(s), false
 }
 
 // stripComments removes parenthesised comments (nested), keeping quoted
