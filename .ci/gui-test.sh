@@ -1,0 +1,100 @@
+#!/usr/bin/env bash
+# The real window under Xvfb (make test-gui). It starts the built binary
+# with a sample message, and drops a message onto the empty window with a
+# real XDND drop (../shared/tools/xdnd-drop), each in the light and dark
+# themes, at 800x600 and at 1600x1000, and saves a screenshot of each to
+# build/screenshots/ (kept as a CI artifact).
+#
+# usage: .ci/gui-test.sh [BINARY]     (default ./mailinspector)
+set -uo pipefail
+cd "$(dirname "$0")/.."
+ROOT=$PWD
+BIN=${1:-./mailinspector}
+OUT=build/screenshots
+XDND=${XDND_DROP:-$ROOT/../shared/tools/xdnd-drop}
+SAMPLES=$ROOT/assets/samples
+. .ci/x11.sh
+
+[ -x "$BIN" ] || { echo "no binary $BIN: run make build first" >&2; exit 1; }
+mkdir -p "$OUT"
+rm -f "$OUT"/start-*.png "$OUT"/drop-*.png
+WORK=$(mktemp -d)
+trap 'x11_cleanup; rm -rf "$WORK"' EXIT
+start_xvfb 1920x1080 || exit 1
+
+# run_app NAME THEME SIZE ARGS...: starts the app in a clean home and
+# prints its window id.
+APP_PID=
+run_app() {
+	local name=$1 theme=$2 size=$3
+	shift 3
+	local home=$WORK/home-$name
+	XDG_CONFIG_HOME=$home/.config clean_home "$home" "$SAMPLES/snapshot.json"
+	HOME=$home XDG_CONFIG_HOME=$home/.config XDG_DATA_HOME=$home/.local/share LANG=C.UTF-8 FYNE_THEME=$theme \
+		"$BIN" "$@" >"$WORK/$name.log" 2>&1 &
+	APP_PID=$!
+	X11_PIDS+=("$APP_PID")
+}
+
+stop_app() {
+	kill "$APP_PID" 2>/dev/null
+	wait "$APP_PID" 2>/dev/null
+}
+
+for theme in light dark; do
+	for size in 800x600 1600x1000; do
+		name=start-$theme-$size
+		# Started with a sample message, as a double-click does.
+		case $theme in light) msg=newsletter.eml ;; dark) msg=spoof.eml ;; esac
+		run_app "$name" "$theme" "$size" "$SAMPLES/$msg"
+		if ! w=$(wait_window "$APP_PID"); then
+			fail "$name: no window appeared ($(tail -3 "$WORK/$name.log"))"
+			continue
+		fi
+		xdotool windowsize "$w" "${size%x*}" "${size#*x}"
+		if wait_title "$w" "— $msg" && wait_checked "$w"; then
+			sleep 0.5 # let the window redraw
+			if shot "$w" "$OUT/$name.png" && kill -0 "$APP_PID" 2>/dev/null; then
+				pass "$name: $msg opened from the command line ($OUT/$name.png)"
+			else
+				fail "$name: screenshot or app died ($(tail -3 "$WORK/$name.log"))"
+			fi
+		else
+			fail "$name: the message did not open"
+		fi
+		stop_app
+	done
+
+	# A real drag and drop onto the empty window.
+	name=drop-$theme-800x600
+	run_app "$name" "$theme" 800x600
+	if ! w=$(wait_window "$APP_PID"); then
+		fail "$name: no window appeared"
+		continue
+	fi
+	xdotool windowsize "$w" 800 600
+	sleep 1
+	shot "$w" "$OUT/empty-$theme-800x600.png" || fail "$name: empty window screenshot"
+	if out=$("$XDND" "$w" 400 300 "$SAMPLES/mailing-list.eml" 2>&1) && wait_title "$w" "— mailing-list.eml" && wait_checked "$w"; then
+		sleep 0.5
+		if shot "$w" "$OUT/$name.png"; then
+			pass "$name: dropped mailing-list.eml opened ($OUT/$name.png)"
+		else
+			fail "$name: screenshot"
+		fi
+	else
+		fail "$name: the drop did not open the message: $out"
+	fi
+	# A dropped file that is not a message shows an error, not a crash.
+	if "$XDND" "$w" 400 300 "$ROOT/app/testdata/webmail-page.html" >/dev/null 2>&1 &&
+		wait_title "$w" "— webmail-page.html" && sleep 1 && kill -0 "$APP_PID" 2>/dev/null; then
+		shot "$w" "$OUT/drop-error-$theme-800x600.png" || true
+		pass "$name: a dropped HTML page gives the error state, the app lives on"
+	else
+		fail "$name: dropping a non-message"
+	fi
+	stop_app
+done
+
+ls -1 "$OUT"
+x11_summary

@@ -1,0 +1,211 @@
+package app
+
+import (
+	"context"
+	"fmt"
+	"os"
+	"path/filepath"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/theme"
+
+	"github.com/mailinspector/mailinspector/assets"
+	"github.com/mailinspector/mailinspector/inspector"
+	"github.com/mailinspector/mailinspector/inspector/message"
+	"github.com/mailinspector/mailinspector/inspector/resolver"
+)
+
+// entry is one message opened in the window, with its tab. Its fields are
+// read and written on the UI goroutine only (checks hand their results
+// over with fyne.Do).
+type entry struct {
+	app *App
+	// title names the entry in its tab and the window title.
+	title string
+	// path is the file the message came from; "" for pasted headers and
+	// samples.
+	path string
+	// label says where the message came from, for the report's File line.
+	label string
+	// load reads the message; it runs off the UI goroutine.
+	load func() (*message.Message, error)
+	// replay, when set, answers DNS whatever the settings say (samples).
+	replay *resolver.Snapshot
+
+	tab     *container.TabItem
+	view    *reportView
+	headers *headersView
+
+	// gen counts runs, so that a result of an older run is dropped.
+	gen      int
+	running  bool
+	stopped  bool
+	cancel   context.CancelFunc
+	report   *inspector.Report
+	err      error
+	fields   []message.Field
+	started  chan struct{}
+	finished chan struct{}
+}
+
+func (a *App) newEntry(title, path, label string, load func() (*message.Message, error)) *entry {
+	e := &entry{app: a, title: title, path: path, label: label, load: load}
+	e.view = newReportView(e)
+	e.headers = newHeadersView(nil)
+	e.tab = container.NewTabItemWithIcon(tabTitle(title), theme.FileIcon(), e.view.scroll)
+	return e
+}
+
+// fileEntry is the entry of a message file; opening a file already open
+// checks it again in its tab.
+func (a *App) fileEntry(path string) *entry {
+	for _, e := range a.entries {
+		if e.path == path {
+			return e
+		}
+	}
+	return a.newEntry(filepath.Base(path), path, path, func() (*message.Message, error) {
+		return openMessage(path)
+	})
+}
+
+// openMessage reads a message file. A folder or an unreadable file gives
+// an error naming the file; what is not a message gives message's *Error.
+func openMessage(path string) (*message.Message, error) {
+	st, err := os.Stat(path)
+	if err != nil {
+		return nil, err
+	}
+	if st.IsDir() {
+		return nil, fmt.Errorf("%s is a folder: drop or open the message files (.eml) in it", path)
+	}
+	return message.Open(path)
+}
+
+// OpenSample opens a sample message of assets by file name, checked
+// against the samples' DNS snapshot so that it works offline.
+func (a *App) OpenSample(file string) {
+	for _, s := range assets.Samples() {
+		if s.File != file {
+			continue
+		}
+		label := "sample: " + s.File + " (DNS answers from the samples' snapshot, offline)"
+		e := a.newEntry(s.File, "", label, func() (*message.Message, error) { return message.Parse(s.File, s.Data) })
+		snap, err := resolver.ParseSnapshot(assets.SampleSnapshot())
+		if err != nil {
+			e.load = func() (*message.Message, error) { return nil, fmt.Errorf("the samples' DNS snapshot: %v", err) }
+		}
+		e.replay = snap
+		a.launch(e)
+		return
+	}
+}
+
+// source says where the message came from.
+func (e *entry) source() string { return e.label }
+
+// start checks e's message in a new goroutine; on the UI goroutine.
+func (a *App) start(e *entry) {
+	if e.cancel != nil {
+		e.cancel()
+	}
+	e.gen++
+	gen := e.gen
+	ctx, cancel := context.WithCancel(context.Background())
+	e.cancel = cancel
+	e.running, e.stopped, e.err, e.report = true, false, nil, nil
+	e.started, e.finished = make(chan struct{}), make(chan struct{})
+	started, finished := e.started, e.finished
+	e.render()
+
+	opts, optsErr := a.options(e)
+	load := e.load
+	current := func() bool { return e.gen == gen }
+	go func() {
+		defer close(finished)
+		m, err := load()
+		if err == nil && optsErr != nil {
+			m.Close()
+			err = optsErr
+		}
+		if err != nil {
+			close(started)
+			fyne.DoAndWait(func() {
+				if current() {
+					e.running, e.err = false, err
+					e.render()
+				}
+			})
+			return
+		}
+		defer m.Close()
+		fields := append([]message.Field(nil), m.Header...)
+		fyne.DoAndWait(func() {
+			if current() {
+				e.fields = fields
+				e.headers = newHeadersView(fields)
+				if e.path != "" {
+					a.addRecent(e.path)
+				}
+			}
+		})
+		close(started)
+		opts.Progress = func(r *inspector.Report) {
+			fyne.Do(func() {
+				if current() && ctx.Err() == nil && e.running {
+					e.report = r
+					e.render()
+				}
+			})
+		}
+		r := a.check(ctx, m, opts)
+		fyne.DoAndWait(func() {
+			if !current() {
+				return
+			}
+			e.running = false
+			if ctx.Err() != nil {
+				e.stopped = true
+			} else {
+				e.report = r
+			}
+			cancel()
+			e.render()
+		})
+	}()
+}
+
+// stop cancels a running check (a newer message was opened).
+func (e *entry) stop() {
+	if e.cancel != nil {
+		e.cancel()
+	}
+}
+
+// close stops the entry's check for good (its tab closed).
+func (e *entry) close() {
+	e.gen++
+	e.stop()
+	e.running = false
+}
+
+// render shows the entry's state in its tab, the tab's icon, and the
+// window's title and menus.
+func (e *entry) render() {
+	icon := theme.FileIcon()
+	switch {
+	case e.err != nil:
+		icon = statusLook(inspector.VerdictFail).icon
+	case e.running:
+		icon = theme.ViewRefreshIcon()
+	case e.report != nil && !e.stopped:
+		icon = statusLook(e.report.Verdict).icon
+	}
+	e.view.render()
+	if e.tab.Icon == nil || e.tab.Icon.Name() != icon.Name() {
+		e.tab.Icon = icon
+		e.app.tabs.Refresh()
+	}
+	e.app.updateChrome()
+}

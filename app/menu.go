@@ -1,0 +1,97 @@
+package app
+
+import (
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/dialog"
+	"fyne.io/fyne/v2/driver/desktop"
+	"fyne.io/fyne/v2/storage"
+	"fyne.io/fyne/v2/theme"
+
+	"github.com/mailinspector/mailinspector/assets"
+)
+
+// mainMenu builds File, Edit and Help. Fyne adds Quit to the first menu.
+func (a *App) mainMenu() *fyne.MainMenu {
+	open := fyne.NewMenuItem("Open…", a.showOpen)
+	open.Icon = theme.FolderOpenIcon()
+	open.Shortcut = &desktop.CustomShortcut{KeyName: fyne.KeyO, Modifier: fyne.KeyModifierShortcutDefault}
+	a.recentMenu = fyne.NewMenuItem("Open Recent", nil)
+	a.recentMenu.ChildMenu = fyne.NewMenu("")
+	a.fillRecentMenu()
+
+	exportJSON := fyne.NewMenuItem("Export as JSON…", func() { a.withSelected((*entry).exportJSON) })
+	exportText := fyne.NewMenuItem("Export as Text…", func() { a.withSelected((*entry).exportText) })
+	saveSnap := fyne.NewMenuItem("Save DNS Snapshot…", func() { a.withSelected((*entry).saveSnapshot) })
+	closeMsg := fyne.NewMenuItem("Close Message", a.closeSelected)
+	closeMsg.Shortcut = &desktop.CustomShortcut{KeyName: fyne.KeyW, Modifier: fyne.KeyModifierShortcutDefault}
+
+	paste := fyne.NewMenuItem("Paste Headers…", a.showPaste)
+	paste.Shortcut = &desktop.CustomShortcut{KeyName: fyne.KeyV, Modifier: fyne.KeyModifierShortcutDefault | fyne.KeyModifierShift}
+	copySummary := fyne.NewMenuItem("Copy Summary", func() { a.withSelected((*entry).copySummary) })
+	copySummary.Shortcut = &desktop.CustomShortcut{KeyName: fyne.KeyC, Modifier: fyne.KeyModifierShortcutDefault | fyne.KeyModifierShift}
+	recheck := fyne.NewMenuItem("Check Again", a.recheckSelected)
+	recheck.Shortcut = &desktop.CustomShortcut{KeyName: fyne.KeyR, Modifier: fyne.KeyModifierShortcutDefault}
+	settings := fyne.NewMenuItem("Settings…", a.showSettings)
+	settings.Icon = theme.SettingsIcon()
+
+	a.reportItems = []*fyne.MenuItem{exportJSON, exportText, saveSnap, copySummary}
+
+	sample := fyne.NewMenuItem("Open Sample", nil)
+	sample.ChildMenu = fyne.NewMenu("")
+	for _, s := range assets.Samples() {
+		sample.ChildMenu.Items = append(sample.ChildMenu.Items, fyne.NewMenuItem(s.Title, func() { a.OpenSample(s.File) }))
+	}
+	about := fyne.NewMenuItem("About Mail Inspector", a.showAbout)
+
+	a.menu = fyne.NewMainMenu(
+		fyne.NewMenu("File", open, a.recentMenu, fyne.NewMenuItemSeparator(),
+			exportJSON, exportText, saveSnap, fyne.NewMenuItemSeparator(), closeMsg),
+		fyne.NewMenu("Edit", paste, copySummary, recheck, fyne.NewMenuItemSeparator(), settings),
+		fyne.NewMenu("Help", sample, about),
+	)
+	return a.menu
+}
+
+// withSelected runs f on the selected entry when its report is ready.
+func (a *App) withSelected(f func(*entry)) {
+	if e := a.selected(); e != nil && e.report != nil && !e.running {
+		f(e)
+	}
+}
+
+// showOpen is File > Open…: a file dialog filtered to .eml files.
+func (a *App) showOpen() {
+	d := dialog.NewFileOpen(func(rc fyne.URIReadCloser, err error) {
+		if err != nil {
+			dialog.ShowError(err, a.win)
+			return
+		}
+		if rc == nil {
+			return
+		}
+		rc.Close()
+		a.openURIs([]fyne.URI{rc.URI()})
+	}, a.win)
+	d.SetFilter(storage.NewExtensionFileFilter([]string{".eml", ".EML"}))
+	if last := a.recent(); len(last) > 0 {
+		if dir, err := storage.ListerForURI(storage.NewFileURI(parentDir(last[0]))); err == nil {
+			d.SetLocation(dir)
+		}
+	}
+	d.Resize(dialogSize(a.win))
+	d.Show()
+}
+
+// dialogSize is most of the window, for dialogs with a lot to show.
+func dialogSize(w fyne.Window) fyne.Size {
+	s := w.Canvas().Size()
+	return fyne.NewSize(max(s.Width*0.85, 400), max(s.Height*0.85, 300))
+}
+
+func (a *App) showAbout() {
+	dialog.ShowInformation("About Mail Inspector",
+		"Mail Inspector checks whether a saved e-mail message is really from who it claims.\n\n"+
+			"It re-verifies DKIM, SPF against the IP that really connected, DMARC and ARC, and\n"+
+			"compares them with what the receiving server recorded. Only DNS is queried;\n"+
+			"nothing is uploaded.\n\n"+ID, a.win)
+}
