@@ -99,13 +99,15 @@ func (j *judge) dmarc() {
 	case Pass:
 		j.row("DMARC", d.Result, VerdictPass, reason)
 	case Fail:
+		headline := ""
 		if sealer, ok := j.arcVouches("dmarc", d.Domain); ok {
 			// Anyone can seal with their own domain, so the claim is told,
 			// not believed: it never lifts an enforced policy.
 			reason = fmt.Sprintf("%s %s, which forwarded the message, says with a valid ARC seal that DMARC passed when it received it: if you trust %s (a list you subscribed to, say), the forwarder probably changed the message.", reason, sealer, sealer)
+			headline = fmt.Sprintf("Not authenticated as coming from %s (its DMARC policy fails), though %s, which forwarded it, says it passed on arrival.", d.Domain, sealer)
 		}
 		if d.Enforced() {
-			j.add(VerdictFail, reason)
+			j.addHeadline(VerdictFail, reason, headline)
 			j.row("DMARC", d.Result, VerdictFail, reason)
 		} else {
 			j.add(VerdictWarn, reason)
@@ -315,8 +317,8 @@ func (j *judge) tls() {
 		j.row("TLS", Pass, VerdictPass, fmt.Sprintf("Every hand-off between organisations was encrypted (%s).", plural(len(hops), "hop")))
 		return
 	}
-	j.row("TLS", None, VerdictWarn, fmt.Sprintf("%d of %d hops do not say they were encrypted: %s. Anyone on the path could have read the message there.",
-		len(plain), len(hops), strings.Join(plain, "; ")))
+	j.row("TLS", None, VerdictWarn, fmt.Sprintf("Not marked as encrypted (%d of %s): %s. Anyone on the path could have read the message there.",
+		len(plain), plural(len(hops), "hop"), strings.Join(plain, "; ")))
 }
 
 func (j *judge) recorded() {
