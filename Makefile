@@ -47,7 +47,7 @@ vet:
 
 # The engine and the GUI test as pure Go (Fyne's test driver), without cgo.
 test-go:
-	CGO_ENABLED=0 go test -count=1 ./inspector/... ./app/...
+	CGO_ENABLED=0 go test -count=1 ./inspector/... ./app/... ./assets/...
 
 # Everything: formatting and vet, the Go tests, the real window under Xvfb,
 # and the Linux package.
