@@ -12,12 +12,14 @@ package app
 import (
 	"context"
 	"path/filepath"
+	"sync"
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 
+	_ "github.com/mailinspector/mailinspector/app/locale" // before Fyne reads the locale (see there)
 	"github.com/mailinspector/mailinspector/assets"
 	"github.com/mailinspector/mailinspector/inspector"
 	"github.com/mailinspector/mailinspector/inspector/message"
@@ -51,6 +53,31 @@ type App struct {
 	check checkFunc
 	// pasted counts the pasted headers, to name their tabs.
 	pasted int
+
+	// uiMu serialises the updates that checks send to the window (see ui).
+	uiMu sync.Mutex
+}
+
+// ui runs f on the UI goroutine and waits for it. Fyne's real driver runs
+// such functions one at a time on its one UI thread; its test driver runs
+// them on the calling goroutine, so two checks finishing together would
+// update the same widgets at once. The mutex makes both drivers behave the
+// same. f must not call ui or uiAsync.
+func (a *App) ui(f func()) {
+	fyne.DoAndWait(func() {
+		a.uiMu.Lock()
+		defer a.uiMu.Unlock()
+		f()
+	})
+}
+
+// uiAsync is ui without waiting.
+func (a *App) uiAsync(f func()) {
+	fyne.Do(func() {
+		a.uiMu.Lock()
+		defer a.uiMu.Unlock()
+		f()
+	})
 }
 
 // New makes the main window of a.
@@ -99,6 +126,10 @@ func (a *App) launch(es ...*entry) {
 	if len(es) == 0 {
 		return
 	}
+	// Called on the UI goroutine; the lock keeps it apart from updates of
+	// checks still running under Fyne's test driver (see ui).
+	a.uiMu.Lock()
+	defer a.uiMu.Unlock()
 	for _, old := range a.entries {
 		if old.running && !contains(es, old) {
 			old.stop()

@@ -6,7 +6,6 @@ import (
 	"os"
 	"path/filepath"
 
-	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
 	"fyne.io/fyne/v2/theme"
 
@@ -131,7 +130,7 @@ func (a *App) start(e *entry) {
 		}
 		if err != nil {
 			close(started)
-			fyne.DoAndWait(func() {
+			a.ui(func() {
 				if current() {
 					e.running, e.err = false, err
 					e.render()
@@ -141,7 +140,7 @@ func (a *App) start(e *entry) {
 		}
 		defer m.Close()
 		fields := append([]message.Field(nil), m.Header...)
-		fyne.DoAndWait(func() {
+		a.ui(func() {
 			if current() {
 				e.fields = fields
 				e.headers = newHeadersView(fields)
@@ -152,7 +151,7 @@ func (a *App) start(e *entry) {
 		})
 		close(started)
 		opts.Progress = func(r *inspector.Report) {
-			fyne.Do(func() {
+			a.uiAsync(func() {
 				if current() && ctx.Err() == nil && e.running {
 					e.report = r
 					e.render()
@@ -160,7 +159,7 @@ func (a *App) start(e *entry) {
 			})
 		}
 		r := a.check(ctx, m, opts)
-		fyne.DoAndWait(func() {
+		a.ui(func() {
 			if !current() {
 				return
 			}
