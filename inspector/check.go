@@ -89,7 +89,10 @@ func Check(ctx context.Context, m *message.Message, opts Options) *Report {
 	r := c.r
 	r.DNS = c.dns.Log()
 	r.snapshot = c.dns.Snapshot()
-	if ctx.Err() != nil && context.Cause(ctx) == context.DeadlineExceeded {
+	// A lookup's socket deadline is the budget's, and may fire a moment
+	// before the context's own timer: ask the clock, not only ctx.Err().
+	deadline, _ := ctx.Deadline()
+	if context.Cause(ctx) == context.DeadlineExceeded || (ctx.Err() == nil && !time.Now().Before(deadline)) {
 		r.Notes = append(r.Notes, "the check ran out of time ("+opts.Budget.String()+"): DNS answers that had not come by then count as temporary errors")
 	}
 	summarize(r, false)
@@ -104,6 +107,10 @@ type checker struct {
 
 	mu sync.Mutex // guards r while checks run
 	r  *Report
+	// progress makes the calls of Options.Progress, which come from the
+	// goroutine of whichever check completes, one at a time and in the
+	// order of the changes they show.
+	progress sync.Mutex
 }
 
 func (c *checker) run(ctx context.Context) {
@@ -139,8 +146,16 @@ func (c *checker) run(ctx context.Context) {
 		c.set(func(r *Report) { r.ARC = res })
 	}()
 
-	// The route, then SPF for the client it found.
-	rt := route.Analyze(ctx, c.dns, c.m, route.Options{ClientIP: c.opts.ClientIP, Hop: c.opts.Hop})
+	// The route, then SPF for the client it found and, at the same time,
+	// that client's reverse DNS: both need the client IP, neither needs
+	// the other.
+	rt := route.Analyze(ctx, c.dns, c.m, route.Options{ClientIP: c.opts.ClientIP, Hop: c.opts.Hop, SkipFCrDNS: true})
+	fcrdns := make(chan *route.FCrDNS, 1)
+	if rt.ClientIP.IsValid() {
+		go func() { fcrdns <- route.CheckFCrDNS(ctx, c.dns, rt.ClientIP) }()
+	} else {
+		fcrdns <- nil
+	}
 	// The report lists the hops once, as "route"; "delivery" holds what was
 	// concluded from them (its "hops" is null).
 	delivery := *rt
@@ -163,6 +178,11 @@ func (c *checker) run(ctx context.Context) {
 	}
 	dm := dmarc.Check(ctx, c.dns, in)
 	c.set(func(r *Report) { r.DMARC = dm })
+	if f := <-fcrdns; f != nil {
+		withFCrDNS := delivery
+		withFCrDNS.FCrDNS = f
+		c.set(func(r *Report) { r.Delivery = &withFCrDNS })
+	}
 	wg.Wait()
 
 	c.set(func(r *Report) { r.Recorded = compareRecorded(c.m, r) })
@@ -172,17 +192,17 @@ func (c *checker) run(ctx context.Context) {
 func (c *checker) set(change func(r *Report)) {
 	c.mu.Lock()
 	change(c.r)
-	var cp *Report
-	if c.opts.Progress != nil {
-		copied := *c.r
-		cp = &copied
+	if c.opts.Progress == nil {
+		c.mu.Unlock()
+		return
 	}
+	cp := *c.r
+	c.progress.Lock()
 	c.mu.Unlock()
-	if cp != nil {
-		cp.DNS = c.dns.Log()
-		summarize(cp, true)
-		c.opts.Progress(cp)
-	}
+	defer c.progress.Unlock()
+	cp.DNS = c.dns.Log()
+	summarize(&cp, true)
+	c.opts.Progress(&cp)
 }
 
 // compareRecorded sets what the receiving server recorded beside our

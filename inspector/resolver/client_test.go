@@ -329,3 +329,22 @@ func TestInvalidNameNotQueried(t *testing.T) {
 		t.Errorf("label over 63 octets: %v, %d queries", err, srv.Queries())
 	}
 }
+
+// A snapshot taken from a client, or merged from two, replays as it is,
+// without a round trip through its file form.
+func TestInMemorySnapshotReplay(t *testing.T) {
+	_, c := start(t)
+	ctx := context.Background()
+	c.LookupTXT(ctx, "split.example.com")
+	_, c2 := start(t)
+	c2.LookupMX(ctx, "example.com")
+	snap := c.Snapshot()
+	snap.Merge(c2.Snapshot())
+	off := resolver.New(resolver.Config{Replay: snap})
+	if txt, err := off.LookupTXT(ctx, "split.example.com"); err != nil || len(txt) != 1 {
+		t.Errorf("replayed TXT = %q, %v", txt, err)
+	}
+	if mx, err := off.LookupMX(ctx, "example.com"); err != nil || len(mx) != 2 {
+		t.Errorf("replayed merged MX = %v, %v", mx, err)
+	}
+}

@@ -38,6 +38,10 @@ type SnapshotEntry struct {
 	// entry gives the same failure.
 	Error   string `json:"error,omitempty"`
 	Timeout bool   `json:"timeout,omitempty"`
+
+	// rrs is Answer parsed, once, by ParseSnapshot: a folder checked
+	// offline replays the same answers for every message.
+	rrs []dns.RR
 }
 
 // Snapshot returns what this client has received so far, ready to be saved.
@@ -62,6 +66,9 @@ func (c *Client) Snapshot() *Snapshot {
 		}
 		return s.Entries[i].Type < s.Entries[j].Type
 	})
+	// The records came from miekg/dns itself, so they parse back; the
+	// index makes the snapshot replayable without a round trip through JSON.
+	s.reindex()
 	return s
 }
 
@@ -96,21 +103,36 @@ func ParseSnapshot(b []byte) (*Snapshot, error) {
 	if s.Version != snapshotVersion {
 		return nil, fmt.Errorf("DNS snapshot version %d, want %d", s.Version, snapshotVersion)
 	}
-	s.index = make(map[cacheKey]*SnapshotEntry, len(s.Entries))
+	if err := s.reindex(); err != nil {
+		return nil, err
+	}
+	return &s, nil
+}
+
+// reindex parses every entry's records, once, and indexes the entries by
+// question, so that a folder checked offline replays answers cheaply.
+func (s *Snapshot) reindex() error {
+	index := make(map[cacheKey]*SnapshotEntry, len(s.Entries))
 	for i := range s.Entries {
 		e := &s.Entries[i]
 		qt, ok := dns.StringToType[e.Type]
 		if !ok {
-			return nil, fmt.Errorf("DNS snapshot entry %d: unknown type %q", i+1, e.Type)
+			return fmt.Errorf("DNS snapshot entry %d: unknown type %q", i+1, e.Type)
 		}
-		for _, rr := range e.Answer {
-			if _, err := dns.NewRR(rr); err != nil {
-				return nil, fmt.Errorf("DNS snapshot entry %d (%s %s): bad record: %v", i+1, e.Name, e.Type, err)
+		e.rrs = nil
+		for _, text := range e.Answer {
+			rr, err := dns.NewRR(text)
+			if err != nil {
+				return fmt.Errorf("DNS snapshot entry %d (%s %s): bad record: %v", i+1, e.Name, e.Type, err)
+			}
+			if rr != nil {
+				e.rrs = append(e.rrs, rr)
 			}
 		}
-		s.index[cacheKey{dns.Fqdn(strings.ToLower(e.Name)), qt}] = e
+		index[cacheKey{dns.Fqdn(strings.ToLower(e.Name)), qt}] = e
 	}
-	return &s, nil
+	s.index = index
+	return nil
 }
 
 // lookup answers one question from the snapshot.
@@ -127,12 +149,9 @@ func (s *Snapshot) lookup(fqdn string, qtype uint16) (*dns.Msg, error) {
 	m.Response = true
 	m.Rcode = dns.StringToRcode[e.Rcode]
 	m.AuthenticatedData = e.AD
-	for _, txt := range e.Answer {
-		rr, _ := dns.NewRR(txt) // checked in ParseSnapshot
-		if rr != nil {
-			m.Answer = append(m.Answer, rr)
-		}
-	}
+	// The records are shared by every replay of the entry: nothing
+	// changes an answer's records once it is made.
+	m.Answer = append(m.Answer, e.rrs...)
 	return m, nil
 }
 
@@ -152,4 +171,5 @@ func (s *Snapshot) Merge(o *Snapshot) {
 			have[[2]string{e.Name, e.Type}] = true
 		}
 	}
+	s.reindex() // both were valid, so the union is
 }

@@ -39,6 +39,10 @@ type Options struct {
 	// empty it is read from Delivered-To, X-Original-To, the "for" clauses
 	// or To.
 	RecipientDomain string
+	// SkipFCrDNS leaves Route.FCrDNS nil, for a caller that runs
+	// CheckFCrDNS itself at the same time as the other lookups that need
+	// the client IP (SPF), instead of after them.
+	SkipFCrDNS bool
 }
 
 // Hop is one Received field: one hand-off of the message.
@@ -195,7 +199,7 @@ func Analyze(ctx context.Context, r resolver.Resolver, m *message.Message, opts 
 	if rt.MailFrom == "" && !rt.NullSender {
 		rt.Notes = append(rt.Notes, "The envelope sender is unknown (the message has no Return-Path field), so SPF can only check the HELO name.")
 	}
-	if rt.ClientIP.IsValid() {
+	if rt.ClientIP.IsValid() && !opts.SkipFCrDNS {
 		rt.FCrDNS = CheckFCrDNS(ctx, r, rt.ClientIP)
 	}
 	rt.crossCheck()
