@@ -51,7 +51,13 @@ test-go:
 
 # Everything: formatting and vet, the Go tests, the real window under Xvfb,
 # and the Linux package.
-test: deps-test build vet test-go test-gui package
+test: deps-test build vet test-go test-gui package fuzz-smoke
+
+# Every fuzz target for 20 s (FUZZTIME=1m make fuzz-smoke for longer).
+# New inputs are minimised only briefly: a short run should fuzz, not
+# minimise.
+fuzz-smoke:
+	FUZZFLAGS="$${FUZZFLAGS:--fuzzminimizetime=1x}" .ci/fuzz-smoke
 
 # The real window under Xvfb (.ci/gui-test.sh): the binary started with a
 # sample message, and a real XDND drop onto the empty window, in the light
