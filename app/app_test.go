@@ -409,3 +409,34 @@ func (g *gate) check(ctx context.Context, m *message.Message, opts inspector.Opt
 	}
 	return partial
 }
+
+// Choosing another hop as the boundary in the Route tab checks the message
+// again with SPF for that hop's address; "automatically" goes back.
+func TestChooseBoundaryHop(t *testing.T) {
+	srv := startZone(t)
+	a := newTestApp(t, srv)
+	a.OpenSample("mailing-list.eml")
+	e := a.entries[0]
+	wait(t, e)
+	if e.report == nil || len(e.report.Route) < 2 {
+		t.Fatalf("the sample needs two hops: %+v", e.report)
+	}
+	auto := e.report.Delivery.Boundary
+	other := len(e.report.Route) - 1 // the bottom hop: the author's server
+	if other == auto {
+		t.Fatalf("the sample's boundary is already the bottom hop")
+	}
+	e.chooseHop(other + 1)
+	wait(t, e)
+	if got := e.report.Delivery.Boundary; got != other {
+		t.Errorf("after choosing hop %d the boundary is %d", other+1, got)
+	}
+	if want := e.report.Route[other].IP; e.report.SPF.ClientIP != want {
+		t.Errorf("SPF checked %v, want the chosen hop's %v", e.report.SPF.ClientIP, want)
+	}
+	e.chooseHop(0)
+	wait(t, e)
+	if got := e.report.Delivery.Boundary; got != auto {
+		t.Errorf("back to automatic: boundary %d, want %d", got, auto)
+	}
+}

@@ -31,6 +31,9 @@ type entry struct {
 	load func() (*message.Message, error)
 	// replay, when set, answers DNS whatever the settings say (samples).
 	replay *resolver.Snapshot
+	// hop, when not zero, is the Received field (1 = topmost) the reader
+	// chose as the boundary, overriding the automatic choice.
+	hop int
 
 	tab     *container.TabItem
 	view    *reportView
@@ -99,6 +102,15 @@ func (a *App) OpenSample(file string) {
 		a.launch(e)
 		return
 	}
+}
+
+// chooseHop takes hop (1 = topmost Received field; 0 = automatic) as the
+// boundary, where the message entered the recipient's servers, and checks
+// the message again: SPF is then evaluated for that hop's address. On the
+// UI goroutine.
+func (e *entry) chooseHop(hop int) {
+	e.hop = hop
+	e.app.launch(e)
 }
 
 // source says where the message came from.

@@ -181,3 +181,27 @@ func menuItem(t *testing.T, a *App, labels ...string) *fyne.MenuItem {
 	}
 	return it
 }
+
+// findButton returns the first button in o's tree whose text is text.
+func findButton(o fyne.CanvasObject, text string) *widget.Button {
+	if b, ok := o.(*widget.Button); ok && b.Text == text {
+		return b
+	}
+	switch w := o.(type) {
+	case *fyne.Container:
+		for _, c := range w.Objects {
+			if b := findButton(c, text); b != nil {
+				return b
+			}
+		}
+	case *container.Scroll:
+		return findButton(w.Content, text)
+	case fyne.Widget:
+		for _, c := range test.WidgetRenderer(w).Objects() {
+			if b := findButton(c, text); b != nil {
+				return b
+			}
+		}
+	}
+	return nil
+}

@@ -24,15 +24,17 @@ type detailTab struct {
 }
 
 // detailTabs are the details of a report, one tab each, in order.
-var detailTabs = []detailTab{
-	{"DKIM", "DKIM", func(_ *entry, r *inspector.Report) fyne.CanvasObject { return dkimTab(r) }},
-	{"SPF", "SPF", func(_ *entry, r *inspector.Report) fyne.CanvasObject { return spfTab(r) }},
-	{"DMARC", "DMARC", func(_ *entry, r *inspector.Report) fyne.CanvasObject { return dmarcTab(r) }},
-	{"ARC", "ARC", func(_ *entry, r *inspector.Report) fyne.CanvasObject { return arcTab(r) }},
-	{"Recorded vs now", "Recorded", func(_ *entry, r *inspector.Report) fyne.CanvasObject { return recordedTab(r) }},
-	{"Route", "TLS", func(_ *entry, r *inspector.Report) fyne.CanvasObject { return routeTab(r) }},
-	{"Headers", "", func(e *entry, _ *inspector.Report) fyne.CanvasObject { return e.headers.root }},
-	{"DNS", "", func(e *entry, r *inspector.Report) fyne.CanvasObject { return dnsTab(r, e.saveSnapshot) }},
+func detailTabs() []detailTab {
+	return []detailTab{
+		{"DKIM", "DKIM", func(_ *entry, r *inspector.Report) fyne.CanvasObject { return dkimTab(r) }},
+		{"SPF", "SPF", func(_ *entry, r *inspector.Report) fyne.CanvasObject { return spfTab(r) }},
+		{"DMARC", "DMARC", func(_ *entry, r *inspector.Report) fyne.CanvasObject { return dmarcTab(r) }},
+		{"ARC", "ARC", func(_ *entry, r *inspector.Report) fyne.CanvasObject { return arcTab(r) }},
+		{"Recorded vs now", "Recorded", func(_ *entry, r *inspector.Report) fyne.CanvasObject { return recordedTab(r) }},
+		{"Route", "TLS", func(e *entry, r *inspector.Report) fyne.CanvasObject { return routeTab(r, e.chooseHop) }},
+		{"Headers", "", func(e *entry, _ *inspector.Report) fyne.CanvasObject { return e.headers.root }},
+		{"DNS", "", func(e *entry, r *inspector.Report) fyne.CanvasObject { return dnsTab(r, e.saveSnapshot) }},
+	}
 }
 
 // reportView is what an entry shows: the whole report in one scrolling
@@ -53,7 +55,7 @@ func newReportView(e *entry) *reportView {
 	v := &reportView{e: e, page: container.NewVBox(), detail: container.NewStack(), status: container.NewVBox()}
 	v.scroll = container.NewVScroll(container.NewPadded(v.page))
 	var items []*container.TabItem
-	for _, t := range detailTabs {
+	for _, t := range detailTabs() {
 		items = append(items, container.NewTabItem(t.title, layout.NewSpacer()))
 	}
 	v.tabBar = container.NewAppTabs(items...)
@@ -79,7 +81,7 @@ func (v *reportView) showTab() {
 		v.detail.Objects = nil
 	} else {
 		if v.built[i] == nil {
-			v.built[i] = detailTabs[i].build(v.e, v.e.report)
+			v.built[i] = detailTabs()[i].build(v.e, v.e.report)
 		}
 		v.detail.Objects = []fyne.CanvasObject{v.built[i]}
 	}
@@ -115,8 +117,8 @@ func (v *reportView) render() {
 	}
 	objs = append(objs, actions(e))
 	if r != nil {
-		v.built = make([]fyne.CanvasObject, len(detailTabs))
-		for i, t := range detailTabs {
+		v.built = make([]fyne.CanvasObject, len(detailTabs()))
+		for i, t := range detailTabs() {
 			icon := fyne.Resource(nil)
 			if t.mechanism != "" {
 				if row := summaryRow(r, t.mechanism); row != nil && !(e.running && rowPending(*row)) {

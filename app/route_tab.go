@@ -18,19 +18,22 @@ import (
 // boundary hop (where the recipient's servers took the message from the
 // outside) marked, TLS per hop; and what was concluded from them
 // (Report.Delivery): the client IP and whether its reverse name resolves
-// back to it (FCrDNS).
-func routeTab(r *inspector.Report) fyne.CanvasObject {
+// back to it (FCrDNS). With choose set, each other hop from a public
+// address offers to be taken as the boundary instead (choose gets its
+// number, 1 for the topmost Received field; 0 goes back to the automatic
+// choice).
+func routeTab(r *inspector.Report, choose func(hop int)) fyne.CanvasObject {
 	hops := objects(jsonValue(r.Route))
 	d, _ := asObj(jsonValue(r.Delivery))
 	if len(hops) == 0 && len(d) == 0 {
 		return tabPage(notEvaluated("the route the message took", ""))
 	}
-	return tabPage(routeView(d, hops)...)
+	return tabPage(routeView(d, hops, choose)...)
 }
 
 // routeView renders the delivery conclusions and the hops (topmost
 // first, as in the message; shown in the order travelled).
-func routeView(d obj, hops []obj) []fyne.CanvasObject {
+func routeView(d obj, hops []obj, choose func(hop int)) []fyne.CanvasObject {
 	var page []fyne.CanvasObject
 	if d != nil {
 		mailFrom := d.str("mail_from")
@@ -64,7 +67,10 @@ func routeView(d obj, hops []obj) []fyne.CanvasObject {
 		}
 	}
 	if len(hops) > 0 {
-		page = append(page, heading("Hops, in the order the message travelled"), hopTimeline(hops))
+		page = append(page, heading("Hops, in the order the message travelled"), hopTimeline(hops, choose))
+		if choose != nil {
+			page = append(page, widget.NewButtonWithIcon("Choose the boundary hop automatically", theme.ViewRefreshIcon(), func() { choose(0) }))
+		}
 	}
 	if d != nil {
 		page = append(page, moreDetails(d, "hops", "boundary", "boundary_reason", "client_ip", "helo", "mail_from",
@@ -86,7 +92,7 @@ func joinLines(s []string) string {
 
 // hopTimeline lays out one card per hop, oldest first, with a bar as long
 // as its delay relative to the longest.
-func hopTimeline(hops []obj) fyne.CanvasObject {
+func hopTimeline(hops []obj, choose func(hop int)) fyne.CanvasObject {
 	longest := 0.0
 	for _, h := range hops {
 		if d, ok := h["delay_seconds"].(float64); ok {
@@ -110,6 +116,10 @@ func hopTimeline(hops []obj) fyne.CanvasObject {
 		}
 		if in, _ := h.flag("internal"); in {
 			head.Add(widget.NewLabel("(internal)"))
+		}
+		if b, _ := h.flag("boundary"); !b && choose != nil && h.str("ip") != "" {
+			hop := i + 1
+			head.Add(widget.NewButton("Use as the boundary", func() { choose(hop) }))
 		}
 		tlsText, tlsStatus := "no TLS", inspector.VerdictWarn
 		if enc, _ := h.flag("encrypted"); enc {

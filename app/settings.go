@@ -110,9 +110,11 @@ func (s settings) options() (inspector.Options, error) {
 // snapshot, everything else follows the settings.
 func (a *App) options(e *entry) (inspector.Options, error) {
 	if e.replay != nil {
-		return inspector.Options{DNS: resolver.Config{Replay: e.replay}}, nil
+		return inspector.Options{DNS: resolver.Config{Replay: e.replay}, Hop: e.hop}, nil
 	}
-	return loadSettings(a.fyne.Preferences()).options()
+	opts, err := loadSettings(a.fyne.Preferences()).options()
+	opts.Hop = e.hop
+	return opts, err
 }
 
 var modeLabels = map[string]string{

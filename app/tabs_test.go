@@ -104,9 +104,22 @@ func TestSectionViews(t *testing.T) {
 	}
 	delivery := parseObj(t, `{"client_ip":"192.0.2.25","helo":"b.example","mail_from":"bounce@b.example","boundary_reason":"mx.example is the recipient's MX",
 		"fcrdns":{"ip":"192.0.2.25","result":"pass","names":["b.example."],"confirmed":["b.example."],"reason":"b.example resolves back"}}`)
-	mustContain(t, "route view", tabPage(routeView(delivery, objects(normalize(hops)))...),
+	chosen := -1
+	view := tabPage(routeView(delivery, objects(normalize(hops)), func(hop int) { chosen = hop })...)
+	mustContain(t, "route view", view,
 		"1. a.example [10.0.0.1] → b.example", "2. b.example [192.0.2.25] → mx.example", "no TLS",
-		"TLSv1.3 TLS_AES_256_GCM_SHA384", "boundary", "7s", "mx.example is the recipient's MX", "b.example resolves back")
+		"TLSv1.3 TLS_AES_256_GCM_SHA384", "boundary", "7s", "mx.example is the recipient's MX", "b.example resolves back",
+		"Use as the boundary", "Choose the boundary hop automatically")
+	// Only the hop that is not the boundary offers itself; it is the
+	// second Received field from the top.
+	use := findButton(view, "Use as the boundary")
+	if use == nil {
+		t.Fatal("no 'Use as the boundary' button")
+	}
+	test.Tap(use)
+	if chosen != 2 {
+		t.Errorf("tapping 'Use as the boundary' chose hop %d, want 2", chosen)
+	}
 
 	rec := parseObj(t, `{"authserv_id":"mx.example","trusted":true,"why":"it is the receiving server",
 		"mechanisms":[{"mechanism":"dkim","subject":"example.com","recorded":"pass","now":"fail","agree":false,"explanation":"the key was removed since"}],
@@ -121,7 +134,7 @@ func TestPlaceholderTabsSayNotEvaluated(t *testing.T) {
 	r := &inspector.Report{}
 	for name, tab := range map[string]fyne.CanvasObject{
 		"DKIM": dkimTab(r), "SPF": spfTab(r), "DMARC": dmarcTab(r), "ARC": arcTab(r),
-		"Recorded": recordedTab(r), "Route": routeTab(r),
+		"Recorded": recordedTab(r), "Route": routeTab(r, nil),
 	} {
 		mustContain(t, name+" tab", tab, inspector.NotEvaluated)
 	}

@@ -34,7 +34,7 @@ func TestTabScreenshots(t *testing.T) {
 			a.OpenSample(s)
 			e := a.entries[len(a.entries)-1]
 			wait(t, e)
-			for _, tab := range detailTabs {
+			for _, tab := range detailTabs() {
 				e.view.selectTab(tab.title)
 				w := test.NewWindow(e.view.detail)
 				w.Resize(fyne.NewSize(1000, max(e.view.detail.MinSize().Height+20, 300)))
