@@ -1,6 +1,7 @@
 package dmarc
 
 import (
+	"errors"
 	"fmt"
 	"io"
 	"mime"
@@ -65,6 +66,9 @@ func AuthorDomain(from []string) (domain string, addrs []string, err error) {
 	}
 	list, err := parseAddressList(from[0])
 	if err != nil {
+		list, err = parseEightBit(from[0], err)
+	}
+	if err != nil {
 		return "", nil, &FromError{CodeBadFrom, fmt.Sprintf("the From field %q is not a valid address (%v), so it names no author domain "+
 			"for DMARC to check; a reader cannot tell who sent it", clip(unfold(from[0]), 120), err)}
 	}
@@ -117,6 +121,52 @@ func parseAddressList(v string) ([]*mail.Address, error) {
 		CharsetReader: func(_ string, r io.Reader) (io.Reader, error) { return r, nil },
 	}}
 	return p.ParseList(unfold(v))
+}
+
+// parseEightBit reads a From value whose only fault is raw 8-bit bytes
+// outside the address, as old mail programs write display names in
+// Latin-1 ("J\xf6rg <jorg@example.com>"). The bytes are not what DMARC
+// checks, so they are read as any other character; an address with such
+// bytes is still refused, and so is anything else parseErr was about.
+func parseEightBit(v string, parseErr error) ([]*mail.Address, error) {
+	if !hasEightBit(v) {
+		return nil, parseErr
+	}
+	clean := []byte(v)
+	for i, c := range clean {
+		if c >= 0x80 {
+			clean[i] = '?'
+		}
+	}
+	list, err := parseAddressList(string(clean))
+	if err != nil {
+		return nil, parseErr
+	}
+	for _, a := range list {
+		if strings.Contains(a.Address, "?") {
+			return nil, parseErr
+		}
+	}
+	return list, nil
+}
+
+// EightBitFrom reports whether a From value is read only by tolerating raw
+// 8-bit bytes in its display name (see AuthorDomain), for a note.
+func EightBitFrom(v string) bool {
+	if _, err := parseAddressList(v); err == nil {
+		return false
+	}
+	_, err := parseEightBit(v, errors.New(""))
+	return err == nil
+}
+
+func hasEightBit(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if s[i] >= 0x80 {
+			return true
+		}
+	}
+	return false
 }
 
 // unfold joins folded lines (RFC 5322 section 2.2.3).

@@ -24,3 +24,34 @@ func TestFromValues(t *testing.T) {
 		t.Errorf("AuthorDomain = %q, %q, %v", d, addrs, err)
 	}
 }
+
+// Raw 8-bit bytes in a display name (Latin-1 from an old mail program)
+// do not hide a clear address; in the address itself they are refused.
+func TestEightBitDisplayName(t *testing.T) {
+	tests := []struct {
+		from   string
+		domain string
+		code   string
+		note   bool
+	}{
+		{from: "J\xf6rg M\xfcller <jorg@shop.example>", domain: "shop.example", note: true},
+		{from: "\"J\xf6rg\" <jorg@shop.example>", domain: "shop.example", note: true},
+		{from: "Jorg <jorg@shop.example>", domain: "shop.example"},
+		{from: "J\xf6rg <j\xf6rg@shop.example>", code: CodeBadFrom},
+		{from: "J\xf6rg <jorg@shop.example>, Eve <eve@evil.example>", code: CodeMultipleAuthors, note: true},
+		{from: "J\xf6rg <jorg@shop.example", code: CodeBadFrom},
+	}
+	for _, tc := range tests {
+		d, _, err := AuthorDomain([]string{tc.from})
+		code := ""
+		if fe, ok := err.(*FromError); ok {
+			code = fe.Code
+		}
+		if d != tc.domain || code != tc.code {
+			t.Errorf("AuthorDomain(%q) = %q, %v; want %q, code %q", tc.from, d, err, tc.domain, tc.code)
+		}
+		if got := EightBitFrom(tc.from); got != tc.note {
+			t.Errorf("EightBitFrom(%q) = %v, want %v", tc.from, got, tc.note)
+		}
+	}
+}

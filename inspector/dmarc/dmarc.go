@@ -165,6 +165,9 @@ func Check(ctx context.Context, r resolver.Resolver, in Input) *Result {
 		return res
 	}
 	res.Domain = domain
+	if EightBitFrom(in.From[0]) {
+		res.Notes = append(res.Notes, "the From field's display name holds raw 8-bit bytes, which RFC 5322 does not allow (an old mail program writes names so); the address was read from it as usual")
+	}
 	ascii := normalize(domain)
 	org, hasOrg := OrgDomain(domain)
 	if hasOrg {
