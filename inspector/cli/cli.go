@@ -17,6 +17,7 @@ import (
 	"net"
 	"net/netip"
 	"os"
+	"runtime"
 	"strings"
 
 	"github.com/mailinspector/mailinspector/inspector"
@@ -108,8 +109,10 @@ func Run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	enc.SetEscapeHTML(false)
 	var recorded *resolver.Snapshot
 	status := ExitOK
-	for _, file := range files {
-		r, err := inspector.CheckFile(ctx, file, opts)
+	// Files are checked a few at a time (a check waits for DNS more than
+	// it computes), and reported in the order given.
+	for res := range checkAll(ctx, files, opts, runtime.GOMAXPROCS(0)+1) {
+		file, r, err := res.file, res.report, res.err
 		if err != nil {
 			status = ExitBadInput
 			fmt.Fprintf(stderr, "mailinspector: %v\n", err)
@@ -143,6 +146,43 @@ func Run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		}
 	}
 	return status
+}
+
+// result is the outcome of checking one file.
+type result struct {
+	file   string
+	report *inspector.Report
+	err    error
+}
+
+// checkAll checks files with up to workers at a time and sends the results
+// in the order of files. The channel is closed after the last one. A check
+// holds its place until its result is taken, so that a slow first file
+// cannot make the reports of all the others pile up in memory.
+func checkAll(ctx context.Context, files []string, opts inspector.Options, workers int) <-chan result {
+	slots := make([]chan result, len(files))
+	for i := range slots {
+		slots[i] = make(chan result, 1)
+	}
+	places := make(chan struct{}, workers)
+	go func() {
+		for i, file := range files {
+			places <- struct{}{}
+			go func() {
+				r, err := inspector.CheckFile(ctx, file, opts)
+				slots[i] <- result{file, r, err}
+			}()
+		}
+	}()
+	out := make(chan result)
+	go func() {
+		defer close(out)
+		for _, slot := range slots {
+			out <- <-slot
+			<-places
+		}
+	}()
+	return out
 }
 
 // parseInterleaved parses flags that may stand before, between or after

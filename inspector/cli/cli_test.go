@@ -126,3 +126,29 @@ func TestTextOutput(t *testing.T) {
 		t.Errorf("exit %d, text output (must have a verdict and no colour off a terminal):\n%s", code, stdout)
 	}
 }
+
+// Files are checked concurrently but reported in the order given.
+func TestManyFilesInOrder(t *testing.T) {
+	srv := dnstest.Start(t, "")
+	args := []string{"--json", "--dns", srv.Addr}
+	var want []string
+	for i := 0; i < 12; i++ {
+		f := "testdata/plain.eml"
+		if i%3 == 1 {
+			f = "testdata/page.html"
+		}
+		args = append(args, f)
+		want = append(want, f)
+	}
+	_, stdout, _ := run(t, args...)
+	lines := strings.Split(strings.TrimSpace(stdout), "\n")
+	if len(lines) != len(want) {
+		t.Fatalf("%d lines for %d files", len(lines), len(want))
+	}
+	for i, l := range lines {
+		var r struct{ File string }
+		if err := json.Unmarshal([]byte(l), &r); err != nil || r.File != want[i] {
+			t.Errorf("line %d is for %q, want %q (%v)", i, r.File, want[i], err)
+		}
+	}
+}
