@@ -6,6 +6,7 @@ import (
 	"strings"
 
 	"github.com/mailinspector/mailinspector/inspector/received"
+	"github.com/mailinspector/mailinspector/inspector/recorded"
 )
 
 // Recorded is what the receiving server wrote down about the SMTP session
@@ -103,63 +104,25 @@ type AuthResultsSPF struct {
 
 // ParseAuthResults reads the spf method of an Authentication-Results value
 // and any client address in it (smtp.remote-ip, smtp.client-ip,
-// policy.iprev, or an address in the spf result's comment). ok is false
-// when the field has no spf result. Microsoft writes no authserv-id; the
-// first element is then a result.
+// policy.iprev, or an address in a comment), with the recorded package's
+// parser. ok is false when the field has no spf result. Microsoft writes
+// no authserv-id; the first element is then a result.
 func ParseAuthResults(v string) (ar AuthResultsSPF, ok bool) {
-	parts := splitOutside(v, ';')
-	if len(parts) == 0 {
-		return ar, false
-	}
-	first := strings.Fields(stripComments(parts[0]))
-	if len(first) == 0 || !strings.Contains(first[0], "=") {
-		if len(first) > 0 {
-			ar.AuthServID = first[0]
+	h := recorded.ParseValue(v)
+	ar.AuthServID = h.AuthservID
+	for _, m := range h.Results {
+		if a := m.IP(); a.IsValid() && !ar.ClientIP.IsValid() {
+			ar.ClientIP = a.Unmap()
 		}
-		parts = parts[1:]
-	}
-	for _, p := range parts {
-		p = strings.TrimSpace(p)
-		method, _, _ := strings.Cut(p, "=")
-		method = strings.ToLower(strings.TrimSpace(method))
-		props := propsOf(p)
-		for _, k := range []string{"smtp.remote-ip", "smtp.client-ip", "policy.iprev", "client-ip", "smtp.ip"} {
-			if a, err := netip.ParseAddr(props[k]); err == nil && !ar.ClientIP.IsValid() {
-				ar.ClientIP = a.Unmap()
-			}
-		}
-		if method != "spf" || ok {
+		if m.Method != "spf" || ok {
 			continue
 		}
 		ok = true
-		_, res, _ := strings.Cut(p, "=")
-		if words := strings.Fields(strings.ReplaceAll(res, "(", " (")); len(words) > 0 {
-			ar.Result = strings.ToLower(words[0])
-		}
-		ar.MailFrom = strings.Trim(props["smtp.mailfrom"], "<>")
-		ar.HELO = props["smtp.helo"]
-		if a := addrInText(p); a.IsValid() && !ar.ClientIP.IsValid() {
-			ar.ClientIP = a
-		}
+		ar.Result = m.Result
+		ar.MailFrom = strings.Trim(m.Get("smtp.mailfrom"), "<>")
+		ar.HELO = m.Get("smtp.helo")
 	}
 	return ar, ok
-}
-
-// propsOf returns the ptype.property=value pairs of one resinfo, comments
-// removed, keys lower case.
-func propsOf(resinfo string) map[string]string {
-	out := map[string]string{}
-	fields := strings.Fields(stripComments(resinfo))
-	for i, f := range fields {
-		if i == 0 {
-			continue // method=result
-		}
-		k, v, ok := strings.Cut(f, "=")
-		if ok {
-			out[strings.ToLower(k)] = unquote(v)
-		}
-	}
-	return out
 }
 
 // addrInText finds a client address in comment text.
@@ -173,36 +136,6 @@ func addrInText(s string) netip.Addr {
 		return netip.Addr{}
 	}
 	return a.Unmap()
-}
-
-// stripComments removes parenthesised comments (nested), keeping quoted
-// strings.
-func stripComments(s string) string {
-	var b strings.Builder
-	depth := 0
-	quoted := false
-	for i := 0; i < len(s); i++ {
-		c := s[i]
-		switch {
-		case c == '\\' && i+1 < len(s):
-			if depth == 0 {
-				b.WriteByte(c)
-				b.WriteByte(s[i+1])
-			}
-			i++
-		case c == '"' && depth == 0:
-			quoted = !quoted
-			b.WriteByte(c)
-		case c == '(' && !quoted:
-			depth++
-			b.WriteByte(' ')
-		case c == ')' && !quoted && depth > 0:
-			depth--
-		case depth == 0:
-			b.WriteByte(c)
-		}
-	}
-	return b.String()
 }
 
 // splitOutside splits s at sep where sep is outside comments and quotes.
