@@ -212,3 +212,47 @@ func TestListForwardWithARC(t *testing.T) {
 		t.Errorf("no reason mentions the ARC seal: %q", r.Reasons)
 	}
 }
+
+// The receiver's own Authentication-Results (above its Received field,
+// with its authserv-id) is set beside ours; one the sender added below is
+// shown as untrusted and makes the verdict warn.
+func TestRecordedVerdicts(t *testing.T) {
+	receiver := "Authentication-Results: mx.recipient.example;\n\tdkim=pass header.d=shop.example header.s=s1;\n\tspf=pass smtp.mailfrom=bounce@shop.example;\n\tdmarc=pass header.from=shop.example\n"
+	forged := "Authentication-Results: mx.recipient.example; dkim=pass header.d=shop.example; spf=pass smtp.mailfrom=shop.example; dmarc=pass header.from=shop.example\n"
+	tests := []struct {
+		name     string
+		msg      func(genuine string) string
+		verdict  string
+		recorded string
+	}{
+		{"receiver's own field agrees", func(g string) string { return receiver + g }, inspector.VerdictPass, "agrees"},
+		{"forged field that came with the message", func(g string) string {
+			// Below the sending side's own Received field: it was in the
+			// message before the receiver got it.
+			sender := "Received: from app.attacker.example (app.attacker.example [10.1.1.1])\n\tby mail.shop.example with ESMTPS id 9; Sun, 22 Nov 2026 05:59:59 +0000\n"
+			i := strings.Index(g, "From: Shop")
+			return g[:i] + sender + forged + g[i:]
+		}, inspector.VerdictWarn, "none"},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			srv := dnstest.StartFile(t, "testdata/shop.zone")
+			srv.Add(keyRecord("shop.example"))
+			raw := tc.msg(sign(t, fixture(t, "genuine.eml"), "shop.example"))
+			m, err := message.Parse(tc.name+".eml", []byte(raw))
+			if err != nil {
+				t.Fatal(err)
+			}
+			r := inspector.Check(context.Background(), m, inspector.Options{DNS: resolver.Config{Servers: []string{srv.Addr}}})
+			var row inspector.Row
+			for _, x := range r.Summary {
+				if x.Mechanism == "Recorded" {
+					row = x
+				}
+			}
+			if r.Verdict != tc.verdict || row.Result != tc.recorded {
+				t.Errorf("verdict %s, Recorded row %+v; want %s and %q\nreasons %q", r.Verdict, row, tc.verdict, tc.recorded, r.Reasons)
+			}
+		})
+	}
+}

@@ -6,6 +6,7 @@ import (
 
 	"github.com/mailinspector/mailinspector/inspector/dkim"
 	"github.com/mailinspector/mailinspector/inspector/dmarc"
+	"github.com/mailinspector/mailinspector/inspector/recorded"
 )
 
 // The overall verdict follows these rules, in this order (the README gives
@@ -331,17 +332,38 @@ func (j *judge) recorded() {
 		j.add(VerdictWarn, "The message carries Authentication-Results that the receiving server did not write: "+u.Why)
 		break
 	}
-	switch {
-	case !c.Trusted:
+	if !c.Trusted {
 		j.row("Recorded", None, VerdictNone, c.Why)
-	case len(c.Differences) > 0:
-		for _, d := range c.Differences {
-			j.add(VerdictWarn, d)
-		}
-		j.row("Recorded", "differs", VerdictWarn, c.Differences[0])
-	default:
-		j.row("Recorded", "agrees", VerdictPass, fmt.Sprintf("What %s recorded at delivery agrees with our re-verification.", c.AuthservID))
+		return
 	}
+	var first string
+	for _, m := range c.Mechanisms {
+		if m.Agree || !weighs(m.Code) {
+			continue
+		}
+		j.add(VerdictWarn, m.Explanation)
+		if first == "" {
+			first = m.Explanation
+		}
+	}
+	if first != "" {
+		j.row("Recorded", "differs", VerdictWarn, first)
+		return
+	}
+	j.row("Recorded", "agrees", VerdictPass, fmt.Sprintf("What %s recorded at delivery agrees with our re-verification wherever both checked.", c.AuthservID))
+}
+
+// weighs tells the differences between the recorded and the re-verified
+// results that a reader must weigh: the message or its keys changed, the
+// receiver checked something else. A mechanism the receiver did not
+// record, one we did not check, a DMARC result that only follows from SPF
+// or DKIM, and a forward that ARC explains are told in the details only.
+func weighs(code string) bool {
+	switch code {
+	case recorded.DiffNotRecorded, recorded.DiffNotChecked, recorded.DiffFollows, recorded.DiffForwarded:
+		return false
+	}
+	return true
 }
 
 // overall combines the findings into the verdict, a one-sentence headline,
