@@ -114,6 +114,15 @@ func TestVerdicts(t *testing.T) {
 			rows:    map[string]string{"TLS": "pass"},
 		},
 		{
+			name: "a content filter on localhost",
+			msg: func(t *testing.T) string {
+				m := strings.Replace(genuine, "From: Shop", "Received: from localhost (localhost [127.0.0.1])\n\tby filter.example.net with SMTP id 78; Sun, 22 Nov 2026 06:00:01 +0000\nFrom: Shop", 1)
+				return sign(t, m, "shop.example")
+			},
+			verdict: inspector.VerdictPass,
+			rows:    map[string]string{"TLS": "pass"},
+		},
+		{
 			name: "unencrypted hand-off between organisations",
 			msg: func(t *testing.T) string {
 				m := strings.Replace(genuine, "with ESMTPS id 4ABC123\n\t(version=TLS1_3 cipher=TLS_AES_256_GCM_SHA384)", "with ESMTP id 4ABC123", 1)

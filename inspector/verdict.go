@@ -7,6 +7,7 @@ import (
 	"github.com/mailinspector/mailinspector/inspector/dkim"
 	"github.com/mailinspector/mailinspector/inspector/dmarc"
 	"github.com/mailinspector/mailinspector/inspector/recorded"
+	"github.com/mailinspector/mailinspector/inspector/route"
 )
 
 // The overall verdict follows these rules, in this order (the README gives
@@ -306,7 +307,7 @@ func (j *judge) tls() {
 	for _, h := range hops {
 		// A hand-off inside one organisation (the recipient's, or the
 		// sender's own relays) does not cross the internet.
-		if !h.Encrypted && !h.Internal && !sameOrganisation(hostOf(h.From, h.HELO), h.By) {
+		if !h.Encrypted && !h.Internal && !privateHop(h) && !sameOrganisation(hostOf(h.From, h.HELO), h.By) {
 			name := h.From
 			if name == "" {
 				name = "an unnamed host"
@@ -437,6 +438,14 @@ func plural(n int, word string) string {
 		return "1 " + word
 	}
 	return fmt.Sprintf("%d %ss", n, word)
+}
+
+// privateHop reports a hand-off from a loopback or private address (a
+// content filter on localhost, a relay on the LAN): it did not cross the
+// internet, whatever the names say.
+func privateHop(h route.Hop) bool {
+	return h.IP.IsValid() && (h.IP.IsLoopback() || h.IP.IsPrivate() || h.IP.IsLinkLocalUnicast()) ||
+		!h.IP.IsValid() && strings.EqualFold(h.From, "localhost")
 }
 
 // hostOf is the name a hop's sender is known by.
