@@ -54,30 +54,36 @@ type App struct {
 	// pasted counts the pasted headers, to name their tabs.
 	pasted int
 
-	// uiMu serialises the updates that checks send to the window (see ui).
-	uiMu sync.Mutex
+	// serial, set only under Fyne's test driver, serialises the window
+	// updates that checks send (see ui).
+	serial *sync.Mutex
 }
 
 // ui runs f on the UI goroutine and waits for it. Fyne's real driver runs
-// such functions one at a time on its one UI thread; its test driver runs
+// such functions one at a time on its one UI thread. Its test driver runs
 // them on the calling goroutine, so two checks finishing together would
-// update the same widgets at once. The mutex makes both drivers behave the
-// same. f must not call ui or uiAsync.
+// update the same widgets at once; tests set serial to make them take
+// turns. No lock is taken under the real driver: it may run queued
+// functions from inside a widget call on the UI thread, where a held lock
+// would deadlock.
 func (a *App) ui(f func()) {
-	fyne.DoAndWait(func() {
-		a.uiMu.Lock()
-		defer a.uiMu.Unlock()
-		f()
-	})
+	fyne.DoAndWait(func() { a.serially(f) })
 }
 
 // uiAsync is ui without waiting.
 func (a *App) uiAsync(f func()) {
-	fyne.Do(func() {
-		a.uiMu.Lock()
-		defer a.uiMu.Unlock()
+	fyne.Do(func() { a.serially(f) })
+}
+
+// serially runs f, holding serial when it is set.
+func (a *App) serially(f func()) {
+	if a.serial == nil {
 		f()
-	})
+		return
+	}
+	a.serial.Lock()
+	defer a.serial.Unlock()
+	f()
 }
 
 // New makes the main window of a.
@@ -126,10 +132,12 @@ func (a *App) launch(es ...*entry) {
 	if len(es) == 0 {
 		return
 	}
-	// Called on the UI goroutine; the lock keeps it apart from updates of
-	// checks still running under Fyne's test driver (see ui).
-	a.uiMu.Lock()
-	defer a.uiMu.Unlock()
+	// On the UI goroutine; under the test driver, apart from the updates of
+	// checks still running (see ui).
+	a.serially(func() { a.launchNow(es) })
+}
+
+func (a *App) launchNow(es []*entry) {
 	for _, old := range a.entries {
 		if old.running && !contains(es, old) {
 			old.stop()

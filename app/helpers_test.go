@@ -3,6 +3,7 @@ package app
 import (
 	"path/filepath"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -36,6 +37,7 @@ func newTestApp(t *testing.T, srv *dnstest.Server) *App {
 	fa := test.NewTempApp(t)
 	settings{Mode: dnsServer, Server: srv.Addr, Timeout: 500 * time.Millisecond}.save(fa.Preferences())
 	a := New(fa)
+	a.serial = new(sync.Mutex) // the test driver has no single UI thread
 	a.win.Resize(fyne.NewSize(1000, 760))
 	t.Cleanup(func() {
 		for _, e := range a.entries {
