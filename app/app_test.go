@@ -125,8 +125,12 @@ func TestDropNonMessageShowsError(t *testing.T) {
 		t.Fatalf("%d entries, want 4", len(a.entries))
 	}
 	wantErr := []string{"not a message", "is a folder", "not a file on this computer", "no such file"}
-	for i, e := range a.entries {
+	// Every check ends before the widgets are read: the test goroutine is
+	// not the UI goroutine the others update them from.
+	for _, e := range a.entries {
 		wait(t, e)
+	}
+	for i, e := range a.entries {
 		if e.err == nil {
 			t.Errorf("%s: no error", e.title)
 			continue
