@@ -52,15 +52,36 @@ func (v txtValue) read(t *testing.T) string {
 	return strings.TrimSuffix(string(b), "\n")
 }
 
+// verifyCase is one message of cases.yml with the records it needs.
+type verifyCase struct {
+	ID        string              `yaml:"id"`
+	Message   string              `yaml:"message"`
+	Signature int                 `yaml:"signature"`
+	DNS       map[string]txtValue `yaml:"dns"`
+	Expect    string              `yaml:"expect"`
+	Why       string              `yaml:"why"`
+}
+
+// load serves the case's records on a loopback DNS server and loads its
+// message; data is the file as it is.
+func (tc verifyCase) load(t *testing.T) (srv *dnstest.Server, m *message.Message, data []byte) {
+	t.Helper()
+	srv = dnstest.Start(t, "")
+	for name, v := range tc.DNS {
+		srv.Add(txtRecord(name, v.read(t)))
+	}
+	data, err := os.ReadFile(filepath.Join(conformanceDir, tc.Message))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if m, err = message.Parse(tc.Message, data); err != nil {
+		t.Fatal(err)
+	}
+	return srv, m, data
+}
+
 type conformanceCases struct {
-	Verify []struct {
-		ID        string              `yaml:"id"`
-		Message   string              `yaml:"message"`
-		Signature int                 `yaml:"signature"`
-		DNS       map[string]txtValue `yaml:"dns"`
-		Expect    string              `yaml:"expect"`
-		Why       string              `yaml:"why"`
-	} `yaml:"verify"`
+	Verify    []verifyCase `yaml:"verify"`
 	Roundtrip []struct {
 		ID         string `yaml:"id"`
 		Message    string `yaml:"message"`
@@ -134,18 +155,7 @@ func TestConformanceVerify(t *testing.T) {
 	passed := 0
 	for _, tc := range c.Verify {
 		t.Run(tc.ID, func(t *testing.T) {
-			srv := dnstest.Start(t, "")
-			for name, v := range tc.DNS {
-				srv.Add(txtRecord(name, v.read(t)))
-			}
-			data, err := os.ReadFile(filepath.Join(conformanceDir, tc.Message))
-			if err != nil {
-				t.Fatal(err)
-			}
-			m, err := message.Parse(tc.Message, data)
-			if err != nil {
-				t.Fatal(err)
-			}
+			srv, m, _ := tc.load(t)
 			results := Verify(context.Background(), newClient(srv), m, Options{})
 			if tc.Signature >= len(results) {
 				t.Fatalf("%d signatures found, want index %d", len(results), tc.Signature)

@@ -12,7 +12,6 @@ import (
 
 	"github.com/mailinspector/mailinspector/inspector/message"
 	"github.com/mailinspector/mailinspector/inspector/resolver"
-	"github.com/mailinspector/mailinspector/inspector/resolver/dnstest"
 )
 
 // knownDifferences are fixtures on which this package deliberately
@@ -52,18 +51,7 @@ func TestOracle(t *testing.T) {
 	// The conformance messages, each with its own records.
 	if c := loadConformanceIfPresent(t); c != nil {
 		for _, tc := range c.Verify {
-			srv := dnstest.Start(t, "")
-			for name, v := range tc.DNS {
-				srv.Add(txtRecord(name, v.read(t)))
-			}
-			data, err := os.ReadFile(filepath.Join(conformanceDir, tc.Message))
-			if err != nil {
-				t.Fatal(err)
-			}
-			m, err := message.Parse(tc.Message, data)
-			if err != nil {
-				t.Fatal(err)
-			}
+			srv, m, data := tc.load(t)
 			cl := newClient(srv)
 			ours := Verify(context.Background(), cl, m, Options{})
 			// Compare only the signature the case is about: the others have
