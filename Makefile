@@ -53,7 +53,8 @@ test-go:
 # and the Linux package.
 test: deps-test build vet test-go test-gui package fuzz-smoke
 
-# Every fuzz target for 20 s (FUZZTIME=1m make fuzz-smoke for longer).
+# Every fuzz target for 50,000 executions (FUZZTIME=1000000x or
+# FUZZTIME=1m make fuzz-smoke for longer; why a count, see .ci/fuzz-smoke).
 # New inputs are minimised only briefly: a short run should fuzz, not
 # minimise.
 fuzz-smoke:
