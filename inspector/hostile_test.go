@@ -368,27 +368,49 @@ func blackHole(t *testing.T) string {
 
 // With a dead server and a per-query timeout longer than the budget, only
 // the budget can end the check: it must, with every DNS-based result a
-// temperror, and say it ran out of time.
+// temperror, and say it ran out of time. Once with a short budget, and
+// once with none given, where DefaultBudget (10 s) must apply.
 func TestDeadServerWithinBudget(t *testing.T) {
-	raw := newDraft(t, "sender.example").sign(t, "sender.example", true)
-	m, err := message.Parse("dead.eml", []byte(raw))
-	if err != nil {
-		t.Fatal(err)
-	}
-	opts := inspector.Options{
-		DNS:    resolver.Config{Servers: []string{blackHole(t)}, Timeout: time.Minute},
-		Budget: time.Second,
-	}
-	r := timedCheck(t, m, opts)
-	if len(r.DKIM) != 1 || r.DKIM[0].Result != "temperror" || r.SPF.Result != "temperror" || r.DMARC.Result != "temperror" {
-		t.Errorf("want temperror everywhere: %s", sections(r))
-	}
-	timedOut := false
-	for _, n := range r.Notes {
-		timedOut = timedOut || strings.Contains(n, "ran out of time")
-	}
-	if !timedOut {
-		t.Errorf("the notes do not say the check ran out of time: %q", r.Notes)
+	for _, tc := range []struct {
+		name   string
+		budget time.Duration
+		// want is the budget the check must keep and name in its note.
+		want time.Duration
+	}{
+		{"one second", time.Second, time.Second},
+		{"the default", 0, inspector.DefaultBudget},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			if tc.budget == 0 && testing.Short() {
+				t.Skip("takes the whole default budget (10 s); skipped with -short")
+			}
+			t.Parallel()
+			raw := newDraft(t, "sender.example").sign(t, "sender.example", true)
+			m, err := message.Parse("dead.eml", []byte(raw))
+			if err != nil {
+				t.Fatal(err)
+			}
+			opts := inspector.Options{
+				DNS:    resolver.Config{Servers: []string{blackHole(t)}, Timeout: time.Minute},
+				Budget: tc.budget,
+			}
+			begin := time.Now()
+			r := inspector.Check(context.Background(), m, opts)
+			if d := time.Since(begin); d > hostileSlack*tc.want {
+				t.Errorf("the check took %v, more than %d times its budget of %v", d, hostileSlack, tc.want)
+			}
+			wellFormed(t, r)
+			if len(r.DKIM) != 1 || r.DKIM[0].Result != "temperror" || r.SPF.Result != "temperror" || r.DMARC.Result != "temperror" {
+				t.Errorf("want temperror everywhere: %s", sections(r))
+			}
+			timedOut := false
+			for _, n := range r.Notes {
+				timedOut = timedOut || strings.Contains(n, "ran out of time ("+tc.want.String()+")")
+			}
+			if !timedOut {
+				t.Errorf("the notes do not say the check ran out of its %v: %q", tc.want, r.Notes)
+			}
+		})
 	}
 }
 
