@@ -33,7 +33,7 @@ func checkRows(t *testing.T, e *entry) {
 	for i, row := range r.Summary {
 		vr := p.rows[i]
 		want := statusLook(row.Status)
-		if vr.mech.Text != row.Mechanism || vr.word.Text != row.Result || vr.reason.Text != row.Reason {
+		if vr.mech.Text != row.Mechanism || vr.word.Text != string(row.Result) || vr.reason.Text != row.Reason {
 			t.Errorf("row %d shows %q, want %q %q %q", i, vr.text(), row.Mechanism, row.Result, row.Reason)
 		}
 		if vr.word.Importance != want.importance {

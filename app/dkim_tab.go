@@ -36,7 +36,7 @@ func dkimTab(r *inspector.Report) fyne.CanvasObject {
 		if row == nil || row.Reason == inspector.NotEvaluated {
 			page = append(page, notEvaluated("DKIM signatures", ""))
 		} else {
-			page = append(page, sectionHead("DKIM", row.Result, row.Reason))
+			page = append(page, sectionHead("DKIM", string(row.Result), row.Reason))
 		}
 		return tabPage(page...)
 	}

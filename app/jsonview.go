@@ -23,6 +23,7 @@ import (
 	"fyne.io/fyne/v2/widget"
 
 	"github.com/mailinspector/mailinspector/inspector"
+	"github.com/mailinspector/mailinspector/inspector/result"
 )
 
 // obj is a JSON object of a section.
@@ -187,16 +188,16 @@ func notEvaluated(what, reason string) fyne.CanvasObject {
 
 // sectionHead shows a check's result word (coloured, with an icon) and its
 // reason.
-func sectionHead(title, result, reason string) fyne.CanvasObject {
-	status := resultStatus(result)
-	if result == "" {
-		result = inspector.None
+func sectionHead(title, word, reason string) fyne.CanvasObject {
+	status := resultStatus(word)
+	if word == "" {
+		word = string(result.None)
 	}
 	head := container.NewHBox(statusIcon(status))
 	if title != "" {
 		head.Add(widget.NewLabelWithStyle(title, fyne.TextAlignLeading, fyne.TextStyle{Bold: true}))
 	}
-	head.Add(resultLabel(result, status))
+	head.Add(resultLabel(word, status))
 	if reason == "" {
 		return head
 	}
@@ -418,7 +419,7 @@ func sectionObj(v any) (o obj, reason string, ok bool) {
 	if !isObj || len(o) == 0 {
 		return nil, "", false
 	}
-	if isPlaceholder(o) && (o.str("result") == "" || o.str("result") == inspector.None) {
+	if isPlaceholder(o) && (o.str("result") == "" || o.str("result") == string(result.None)) {
 		return nil, o.str("reason"), false
 	}
 	return o, "", true

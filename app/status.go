@@ -8,6 +8,7 @@ import (
 	"fyne.io/fyne/v2/widget"
 
 	"github.com/mailinspector/mailinspector/inspector"
+	"github.com/mailinspector/mailinspector/inspector/result"
 )
 
 // look is how a status shows: an icon, a colour (through the theme, so that
@@ -38,13 +39,13 @@ func statusLook(status string) look {
 // resultStatus maps an RFC 8601 result word of one check (in a details tab)
 // to the status its colour and icon come from. The verdict panel does not
 // use it: there each Row carries the status the engine chose.
-func resultStatus(result string) string {
-	switch strings.ToLower(result) {
-	case inspector.Pass:
+func resultStatus(word string) string {
+	switch result.Result(strings.ToLower(word)) {
+	case result.Pass:
 		return inspector.VerdictPass
-	case inspector.Fail, inspector.PermError:
+	case result.Fail, result.PermError:
 		return inspector.VerdictFail
-	case inspector.SoftFail, inspector.Neutral, inspector.TempError, inspector.Policy:
+	case result.SoftFail, result.Neutral, result.TempError, result.Policy:
 		return inspector.VerdictWarn
 	}
 	return inspector.VerdictNone

@@ -11,6 +11,7 @@ import (
 	"fyne.io/fyne/v2/widget"
 
 	"github.com/mailinspector/mailinspector/inspector"
+	"github.com/mailinspector/mailinspector/inspector/result"
 )
 
 // pendingMechanisms are the rows shown before the engine's first partial
@@ -58,7 +59,7 @@ func newVerdictPanel(r *inspector.Report, running bool) *verdictPanel {
 		if r == nil || len(rows) == 0 {
 			rows = nil
 			for _, m := range pendingMechanisms {
-				rows = append(rows, inspector.Row{Mechanism: m, Result: inspector.None, Status: inspector.StatusPending, Reason: inspector.NotEvaluated})
+				rows = append(rows, inspector.Row{Mechanism: m, Result: result.None, Status: inspector.StatusPending, Reason: inspector.NotEvaluated})
 			}
 		}
 		headline = "Checking… the verdict appears when the DNS answers are in."
@@ -106,9 +107,9 @@ func rowPending(r inspector.Row) bool {
 func newVerdictRow(row inspector.Row, pending bool) *verdictRow {
 	vr := &verdictRow{row: row, pending: pending}
 	vr.mech = widget.NewLabelWithStyle(row.Mechanism, fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
-	word, reason := row.Result, row.Reason
+	word, reason := string(row.Result), row.Reason
 	if word == "" {
-		word = inspector.None
+		word = string(result.None)
 	}
 	if pending {
 		word, reason = checking, "waiting for DNS answers"

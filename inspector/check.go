@@ -15,6 +15,7 @@ import (
 	"github.com/mailinspector/mailinspector/inspector/message"
 	"github.com/mailinspector/mailinspector/inspector/recorded"
 	"github.com/mailinspector/mailinspector/inspector/resolver"
+	"github.com/mailinspector/mailinspector/inspector/result"
 	"github.com/mailinspector/mailinspector/inspector/route"
 	"github.com/mailinspector/mailinspector/inspector/spf"
 )
@@ -166,7 +167,7 @@ func (c *checker) run(ctx context.Context) {
 		mailFrom := rt.MailFrom
 		spfRes = spf.Check(ctx, c.dns, rt.ClientIP, rt.HELO, mailFrom)
 	} else {
-		spfRes = &spf.Result{Result: None, Reason: "SPF could not be checked: no Received field shows which server handed the message to the recipient's servers. " +
+		spfRes = &spf.Result{Result: result.None, Reason: "SPF could not be checked: no Received field shows which server handed the message to the recipient's servers. " +
 			"Give the address with --client-ip if you know it.", MailFrom: rt.MailFrom, HELO: rt.HELO}
 	}
 	c.set(func(r *Report) { r.SPF = spfRes })

@@ -16,6 +16,7 @@ import (
 	"github.com/mailinspector/mailinspector/inspector/message"
 	"github.com/mailinspector/mailinspector/inspector/resolver"
 	"github.com/mailinspector/mailinspector/inspector/resolver/dnstest"
+	"github.com/mailinspector/mailinspector/inspector/result"
 )
 
 // signer holds a fixed key, so that the fixtures are the same every run.
@@ -160,7 +161,7 @@ func TestVerdicts(t *testing.T) {
 			}
 			got := map[string]string{}
 			for _, row := range r.Summary {
-				got[row.Mechanism] = row.Result
+				got[row.Mechanism] = string(row.Result)
 			}
 			for mech, want := range tc.rows {
 				if got[mech] != want {
@@ -207,7 +208,7 @@ func TestListForwardWithARC(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if r.ARC.Result != inspector.Pass || len(r.DKIM) != 1 || r.DKIM[0].Result != inspector.Fail {
+	if r.ARC.Result != result.Pass || len(r.DKIM) != 1 || r.DKIM[0].Result != result.Fail {
 		t.Fatalf("fixture: ARC %s, DKIM %+v", r.ARC.Result, r.DKIM)
 	}
 	if r.Verdict != inspector.VerdictWarn {
@@ -259,7 +260,7 @@ func TestRecordedVerdicts(t *testing.T) {
 					row = x
 				}
 			}
-			if r.Verdict != tc.verdict || row.Result != tc.recorded {
+			if r.Verdict != tc.verdict || string(row.Result) != tc.recorded {
 				t.Errorf("verdict %s, Recorded row %+v; want %s and %q\nreasons %q", r.Verdict, row, tc.verdict, tc.recorded, r.Reasons)
 			}
 		})

@@ -44,6 +44,7 @@ import (
 	"github.com/mailinspector/mailinspector/inspector/plaintext"
 	"github.com/mailinspector/mailinspector/inspector/resolver"
 	"github.com/mailinspector/mailinspector/inspector/resolver/dnstest"
+	"github.com/mailinspector/mailinspector/inspector/result"
 )
 
 const (
@@ -167,20 +168,17 @@ func timedCheck(t testing.TB, m *message.Message, opts inspector.Options) *inspe
 	return r
 }
 
-var resultWords = map[string]bool{"pass": true, "fail": true, "softfail": true, "neutral": true, "none": true,
-	"policy": true, "temperror": true, "permerror": true}
-
 // wellFormed checks what every report must have: a result word and a
 // reason for every check, and a JSON form that is valid UTF-8 and renders
 // as text.
 func wellFormed(t testing.TB, r *inspector.Report) {
 	t.Helper()
-	explained := func(what, result, reason string) {
-		if !resultWords[result] {
-			t.Errorf("%s: result %q is not an RFC 8601 word", what, result)
+	explained := func(what string, word result.Result, reason string) {
+		if !word.Known() {
+			t.Errorf("%s: result %q is not an RFC 8601 word", what, word)
 		}
 		if strings.TrimSpace(reason) == "" {
-			t.Errorf("%s: result %s without a reason", what, result)
+			t.Errorf("%s: result %s without a reason", what, word)
 		}
 	}
 	for i, d := range r.DKIM {
@@ -211,7 +209,7 @@ func wellFormed(t testing.TB, r *inspector.Report) {
 func sections(r *inspector.Report) string {
 	dk := "no signature"
 	if len(r.DKIM) > 0 {
-		dk = r.DKIM[0].Result + " (" + r.DKIM[0].Reason + ")"
+		dk = string(r.DKIM[0].Result) + " (" + r.DKIM[0].Reason + ")"
 	}
 	return fmt.Sprintf("DKIM %s; SPF %s (%s; %s); DMARC %s (%s)", dk, r.SPF.Result, r.SPF.Reason, r.SPF.Error, r.DMARC.Result, r.DMARC.Reason)
 }
@@ -325,14 +323,14 @@ func TestHostileDNS(t *testing.T) {
 			}
 			raw := newDraft(t, tc.domain).sign(t, tc.domain, true)
 			r := check(t, hostileOptions(srv), tc.name+".eml", []byte(raw))
-			got := map[string]string{"SPF": r.SPF.Result, "DMARC": r.DMARC.Result}
+			got := map[string]result.Result{"SPF": r.SPF.Result, "DMARC": r.DMARC.Result}
 			text := map[string]string{"SPF": r.SPF.Reason + " " + r.SPF.Error, "DMARC": r.DMARC.Reason}
 			if len(r.DKIM) != 1 {
 				t.Fatalf("%d DKIM results, want 1", len(r.DKIM))
 			}
 			got["DKIM"], text["DKIM"] = r.DKIM[0].Result, r.DKIM[0].Reason
 			for check, want := range tc.want {
-				if got[check] != want {
+				if string(got[check]) != want {
 					t.Errorf("%s: %s, want %s\n%s", check, got[check], want, sections(r))
 				}
 			}
@@ -699,7 +697,7 @@ func TestHostileMessages(t *testing.T) {
 				}
 				r := timedCheck(t, m, hostileOptions(srv))
 				m.Close()
-				if tc.dkim != "" && (len(r.DKIM) == 0 || r.DKIM[0].Result != tc.dkim) {
+				if tc.dkim != "" && (len(r.DKIM) == 0 || string(r.DKIM[0].Result) != tc.dkim) {
 					t.Errorf("%s: want DKIM %s: %s", how, tc.dkim, sections(r))
 				}
 				if tc.more != nil {

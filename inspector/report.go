@@ -16,20 +16,9 @@ import (
 	"github.com/mailinspector/mailinspector/inspector/dmarc"
 	"github.com/mailinspector/mailinspector/inspector/recorded"
 	"github.com/mailinspector/mailinspector/inspector/resolver"
+	"github.com/mailinspector/mailinspector/inspector/result"
 	"github.com/mailinspector/mailinspector/inspector/route"
 	"github.com/mailinspector/mailinspector/inspector/spf"
-)
-
-// Result words of RFC 8601, used by every check.
-const (
-	Pass      = "pass"
-	Fail      = "fail"
-	SoftFail  = "softfail"
-	Neutral   = "neutral"
-	None      = "none"
-	Policy    = "policy"
-	TempError = "temperror"
-	PermError = "permerror"
 )
 
 // Overall verdicts.
@@ -109,8 +98,8 @@ type Address struct {
 // Row is one line of the verdict panel: a mechanism, its result word, the
 // status it contributes to the overall verdict, and a one-line reason.
 type Row struct {
-	Mechanism string `json:"mechanism"`
-	Result    string `json:"result"`
+	Mechanism string        `json:"mechanism"`
+	Result    result.Result `json:"result"`
 	// Status is pass, warn, fail or none (not evaluated): what colour and
 	// icon the row gets.
 	Status string `json:"status"`

@@ -7,6 +7,7 @@ import (
 	"github.com/mailinspector/mailinspector/inspector/dkim"
 	"github.com/mailinspector/mailinspector/inspector/dmarc"
 	"github.com/mailinspector/mailinspector/inspector/recorded"
+	"github.com/mailinspector/mailinspector/inspector/result"
 	"github.com/mailinspector/mailinspector/inspector/route"
 )
 
@@ -77,17 +78,17 @@ func (j *judge) addHeadline(status, text, headline string) {
 	j.findings = append(j.findings, finding{status, text, headline})
 }
 
-func (j *judge) row(mech, result, status, reason string) {
-	j.rows = append(j.rows, Row{Mechanism: mech, Result: result, Status: status, Reason: reason})
+func (j *judge) row(mech string, word result.Result, status, reason string) {
+	j.rows = append(j.rows, Row{Mechanism: mech, Result: word, Status: status, Reason: reason})
 }
 
 // missing adds the row of a check that has no result (yet).
 func (j *judge) missing(mech string) {
 	if j.partial {
-		j.row(mech, None, StatusPending, "checking…")
+		j.row(mech, result.None, StatusPending, "checking…")
 		return
 	}
-	j.row(mech, None, VerdictNone, NotEvaluated)
+	j.row(mech, result.None, VerdictNone, NotEvaluated)
 }
 
 func (j *judge) dmarc() {
@@ -98,9 +99,9 @@ func (j *judge) dmarc() {
 	}
 	reason := d.Reason
 	switch d.Result {
-	case Pass:
+	case result.Pass:
 		j.row("DMARC", d.Result, VerdictPass, reason)
-	case Fail:
+	case result.Fail:
 		headline := ""
 		if sealer, ok := j.arcVouches("dmarc", d.Domain); ok {
 			// Anyone can seal with their own domain, so the claim is told,
@@ -115,7 +116,7 @@ func (j *judge) dmarc() {
 			j.add(VerdictWarn, reason)
 			j.row("DMARC", d.Result, VerdictWarn, reason)
 		}
-	case None:
+	case result.None:
 		if !fromProblem(d) {
 			j.add(VerdictWarn, reason)
 			j.row("DMARC", d.Result, VerdictWarn, reason)
@@ -154,7 +155,7 @@ func (j *judge) dkim() {
 	if len(sigs) == 0 {
 		reason := "The message is not DKIM-signed: nothing vouches that its content is unchanged or who sent it."
 		j.add(VerdictWarn, reason)
-		j.row("DKIM", None, VerdictWarn, reason)
+		j.row("DKIM", result.None, VerdictWarn, reason)
 		return
 	}
 	author := j.r.From.Domain
@@ -163,20 +164,20 @@ func (j *judge) dkim() {
 	for _, s := range sigs {
 		own := author != "" && sameOrganisation(s.Domain, author)
 		switch {
-		case s.Result == Pass:
+		case s.Result == result.Pass:
 			for _, w := range s.Warnings {
 				if warnsVerdict(s, w) {
 					j.add(VerdictWarn, fmt.Sprintf("DKIM signature of %s: %s", s.Domain, w))
 				}
 			}
-		case s.Result == Fail && own:
+		case s.Result == result.Fail && own:
 			if sealer, ok := j.arcVouches("dkim", s.Domain); ok {
 				j.add(VerdictWarn, fmt.Sprintf("The DKIM signature of %s no longer verifies, but %s, which forwarded the message, vouches with a valid ARC seal that it passed when it arrived there: the forwarder changed the message (a footer, a subject tag). %s", s.Domain, sealer, s.Reason))
 				break
 			}
 			j.addHeadline(VerdictFail, fmt.Sprintf("The DKIM signature of the From domain %s fails: %s", s.Domain, s.Reason),
 				fmt.Sprintf("Not genuine: the message is not as %s signed it, so it cannot be trusted to come from %s.", s.Domain, s.Domain))
-		case s.Result == TempError:
+		case s.Result == result.TempError:
 			j.add(VerdictWarn, fmt.Sprintf("The DKIM signature of %s could not be checked: %s", s.Domain, s.Reason))
 		case own:
 			j.add(VerdictWarn, fmt.Sprintf("The DKIM signature of the From domain %s does not verify: %s", s.Domain, s.Reason))
@@ -189,7 +190,7 @@ func (j *judge) dkim() {
 	if len(sigs) > 1 {
 		passed := 0
 		for _, s := range sigs {
-			if s.Result == Pass {
+			if s.Result == result.Pass {
 				passed++
 			}
 		}
@@ -215,12 +216,12 @@ func warnsVerdict(s *dkim.Result, _ string) bool {
 // sigStatus is the row status of one signature.
 func sigStatus(s *dkim.Result) string {
 	switch s.Result {
-	case Pass:
+	case result.Pass:
 		if warnsVerdict(s, "") {
 			return VerdictWarn
 		}
 		return VerdictPass
-	case Fail, PermError:
+	case result.Fail, result.PermError:
 		return VerdictFail
 	}
 	return VerdictWarn
@@ -261,14 +262,14 @@ func (j *judge) spf() {
 	}
 	status := VerdictWarn
 	switch s.Result {
-	case Pass:
+	case result.Pass:
 		status = VerdictPass
-	case Fail:
+	case result.Fail:
 		status = VerdictFail
-		if j.r.DMARC == nil || j.r.DMARC.Result != Fail {
+		if j.r.DMARC == nil || j.r.DMARC.Result != result.Fail {
 			j.add(VerdictWarn, s.Reason)
 		}
-	case SoftFail, TempError, PermError:
+	case result.SoftFail, result.TempError, result.PermError:
 		j.add(VerdictWarn, s.Reason)
 	}
 	j.row("SPF", s.Result, status, s.Reason)
@@ -281,9 +282,9 @@ func (j *judge) arc() {
 		return
 	}
 	switch a.Result {
-	case Pass:
+	case result.Pass:
 		j.row("ARC", a.Result, VerdictPass, a.Reason)
-	case Fail:
+	case result.Fail:
 		j.add(VerdictWarn, a.Reason)
 		j.row("ARC", a.Result, VerdictWarn, a.Reason)
 	default:
@@ -300,7 +301,7 @@ func (j *judge) tls() {
 	}
 	hops := j.r.Route
 	if len(hops) == 0 {
-		j.row("TLS", None, VerdictNone, "The message has no Received fields: the route is unknown.")
+		j.row("TLS", result.None, VerdictNone, "The message has no Received fields: the route is unknown.")
 		return
 	}
 	var plain []string
@@ -316,10 +317,10 @@ func (j *judge) tls() {
 		}
 	}
 	if len(plain) == 0 {
-		j.row("TLS", Pass, VerdictPass, fmt.Sprintf("Every hand-off between organisations was encrypted (%s).", plural(len(hops), "hop")))
+		j.row("TLS", result.Pass, VerdictPass, fmt.Sprintf("Every hand-off between organisations was encrypted (%s).", plural(len(hops), "hop")))
 		return
 	}
-	j.row("TLS", None, VerdictWarn, fmt.Sprintf("Not marked as encrypted (%d of %s): %s. Anyone on the path could have read the message there.",
+	j.row("TLS", result.None, VerdictWarn, fmt.Sprintf("Not marked as encrypted (%d of %s): %s. Anyone on the path could have read the message there.",
 		len(plain), plural(len(hops), "hop"), strings.Join(plain, "; ")))
 }
 
@@ -334,7 +335,7 @@ func (j *judge) recorded() {
 		break
 	}
 	if !c.Trusted {
-		j.row("Recorded", None, VerdictNone, c.Why)
+		j.row("Recorded", result.None, VerdictNone, c.Why)
 		return
 	}
 	var first string
@@ -394,9 +395,9 @@ func (j *judge) overall() (string, string, []string) {
 			}
 		}
 		return VerdictFail, fmt.Sprintf("Not genuine: this message is not from %s as it claims. %s", from, firstSentence(fails[0])), reasons
-	case d != nil && d.Result == Pass && len(warns) == 0:
+	case d != nil && d.Result == result.Pass && len(warns) == 0:
 		return VerdictPass, fmt.Sprintf("Genuine: this message is authenticated as coming from %s.", from), reasons
-	case d != nil && d.Result == Pass:
+	case d != nil && d.Result == result.Pass:
 		return VerdictWarn, fmt.Sprintf("Authenticated as coming from %s, but with a caveat: %s", from, firstSentence(warns[0])), reasons
 	case len(warns) > 0:
 		return VerdictWarn, fmt.Sprintf("Not proven to be from %s. %s", from, firstSentence(warns[0])), reasons
@@ -468,7 +469,7 @@ func hostOf(names ...string) string {
 // DMARC policy still fails.
 func (j *judge) arcVouches(mechanism, domain string) (string, bool) {
 	a := j.r.ARC
-	if a == nil || a.Result != Pass {
+	if a == nil || a.Result != result.Pass {
 		return "", false
 	}
 	e := a.Earliest()
@@ -476,7 +477,7 @@ func (j *judge) arcVouches(mechanism, domain string) (string, bool) {
 		return "", false
 	}
 	for _, m := range e.AAR.Results {
-		if m.Method == mechanism && m.Result == Pass && sameOrganisation(m.Domain(), domain) {
+		if m.Method == mechanism && m.Result == result.Pass && sameOrganisation(m.Domain(), domain) {
 			return e.Domain, true
 		}
 	}

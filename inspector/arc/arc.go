@@ -16,15 +16,7 @@ import (
 	"time"
 
 	"github.com/mailinspector/mailinspector/inspector/recorded"
-)
-
-// Result words of the chain (RFC 8617 section 4.4), plus temperror when a
-// key could not be fetched.
-const (
-	Pass      = "pass"
-	Fail      = "fail"
-	None      = "none"
-	TempError = "temperror"
+	"github.com/mailinspector/mailinspector/inspector/result"
 )
 
 // Codes of Result.Code: stable words for programs.
@@ -46,8 +38,8 @@ const (
 // Result is the validation of a message's ARC chain.
 type Result struct {
 	// Result is pass, fail, none or temperror.
-	Result string `json:"result"`
-	Code   string `json:"code"`
+	Result result.Result `json:"result"`
+	Code   string        `json:"code"`
 	// Reason says in words what was found and what it means.
 	Reason string `json:"reason"`
 	// FailedInstance is the instance where the chain first breaks, 0 when
@@ -76,10 +68,10 @@ type Instance struct {
 	// SealResult and AMSResult are pass, fail, permerror (the field or its
 	// key is unusable), temperror (DNS) or "" (not checked, because the
 	// chain failed before).
-	SealResult string `json:"seal_result"`
-	SealReason string `json:"seal_reason,omitempty"`
-	AMSResult  string `json:"ams_result"`
-	AMSReason  string `json:"ams_reason,omitempty"`
+	SealResult result.Result `json:"seal_result"`
+	SealReason string        `json:"seal_reason,omitempty"`
+	AMSResult  result.Result `json:"ams_result"`
+	AMSReason  string        `json:"ams_reason,omitempty"`
 	// BodyUnchecked is true when the ARC-Message-Signature passed on the
 	// header alone, the body not being available.
 	BodyUnchecked bool `json:"body_unchecked,omitempty"`
@@ -131,7 +123,7 @@ func saw(h *recorded.Header) string {
 		default:
 			continue
 		}
-		s := strings.ToUpper(m.Method) + " " + m.Result
+		s := strings.ToUpper(m.Method) + " " + string(m.Result)
 		if d := m.Domain(); d != "" {
 			s += " for " + d
 		}

@@ -17,6 +17,7 @@ import (
 	"github.com/mailinspector/mailinspector/inspector/recorded"
 	"github.com/mailinspector/mailinspector/inspector/resolver"
 	"github.com/mailinspector/mailinspector/inspector/resolver/dnstest"
+	"github.com/mailinspector/mailinspector/inspector/result"
 )
 
 var update = flag.Bool("update", false, "regenerate testdata/list-forward.eml and .zone")
@@ -103,14 +104,14 @@ func TestListForward(t *testing.T) {
 	r := newResolver(srv)
 
 	sigs := dkim.Verify(context.Background(), r, m, dkim.Options{})
-	if len(sigs) != 1 || sigs[0].Result != dkim.Fail || sigs[0].Code != dkim.CodeBodyHashMismatch {
+	if len(sigs) != 1 || sigs[0].Result != result.Fail || sigs[0].Code != dkim.CodeBodyHashMismatch {
 		js, _ := json.MarshalIndent(sigs, "", "  ")
 		t.Errorf("the author's signature should fail on the footer:\n%s", js)
 	}
 
 	res := Validate(context.Background(), r, m)
 	js, _ := json.MarshalIndent(res, "", "  ")
-	if res.Result != Pass || res.Code != CodeValid || len(res.Instances) != 1 || res.OldestPass != 1 {
+	if res.Result != result.Pass || res.Code != CodeValid || len(res.Instances) != 1 || res.OldestPass != 1 {
 		t.Fatalf("got %s (%s), want pass:\n%s", res.Result, res.Code, js)
 	}
 	in := res.Instances[0]
@@ -121,7 +122,7 @@ func TestListForward(t *testing.T) {
 		t.Errorf("saw = %q", in.Saw)
 	}
 	now := res.Now()
-	if now.Result != Pass || now.Sealer != "lists.example.org" || now.Earliest == nil || len(now.Earliest.Results) != 3 {
+	if now.Result != result.Pass || now.Sealer != "lists.example.org" || now.Earliest == nil || len(now.Earliest.Results) != 3 {
 		t.Errorf("Now() = %+v", now)
 	}
 	// The receiver saw the list's server connect, so SPF failed for
@@ -152,10 +153,11 @@ type chainCase struct {
 	dns        func(srv *dnstest.Server)
 	headerOnly bool
 
-	result, code string
-	failedAt     int
-	oldestPass   int
-	reasonHas    string
+	result     result.Result
+	code       string
+	failedAt   int
+	oldestPass int
+	reasonHas  string
 }
 
 func TestValidate(t *testing.T) {
@@ -172,31 +174,31 @@ func TestValidate(t *testing.T) {
 		{
 			name:   "no arc",
 			build:  func(t *testing.T, _, _, _ *sealer) []byte { return crlf(original) },
-			result: None, code: CodeNoChain,
+			result: result.None, code: CodeNoChain,
 		},
 		{
 			name:   "one set",
 			build:  func(t *testing.T, a, l, f *sealer) []byte { return forwardThroughList(t, a, l) },
-			result: Pass, code: CodeValid, oldestPass: 1,
+			result: result.Pass, code: CodeValid, oldestPass: 1,
 		},
 		{
 			name:   "two sets, message changed between them",
 			build:  twoHops,
-			result: Pass, code: CodeValid, oldestPass: 2,
+			result: result.Pass, code: CodeValid, oldestPass: 2,
 		},
 		{
 			name: "body changed after the newest seal",
 			build: func(t *testing.T, a, l, f *sealer) []byte {
 				return bytes.Replace(twoHops(t, a, l, f), []byte("moves to Friday"), []byte("moves to Monday"), 1)
 			},
-			result: Fail, code: CodeAMSFailed, failedAt: 2, reasonHas: "body hash mismatch",
+			result: result.Fail, code: CodeAMSFailed, failedAt: 2, reasonHas: "body hash mismatch",
 		},
 		{
 			name: "intermediary's results edited after sealing",
 			build: func(t *testing.T, a, l, f *sealer) []byte {
 				return bytes.Replace(twoHops(t, a, l, f), []byte("i=1; lists.example.org;\r\n\tspf=pass"), []byte("i=1; lists.example.org;\r\n\tspf=softfail"), 1)
 			},
-			result: Fail, code: CodeSealFailed, failedAt: 2, reasonHas: "instances 1 to 2 was changed",
+			result: result.Fail, code: CodeSealFailed, failedAt: 2, reasonHas: "instances 1 to 2 was changed",
 		},
 		{
 			name: "first set removed",
@@ -207,46 +209,46 @@ func TestValidate(t *testing.T) {
 				}
 				return []byte(msg)
 			},
-			result: Fail, code: CodeStructure, failedAt: 1, reasonHas: "instance 1 is missing",
+			result: result.Fail, code: CodeStructure, failedAt: 1, reasonHas: "instance 1 is missing",
 		},
 		{
 			name:   "sealer's key removed",
 			build:  twoHops,
 			dns:    func(srv *dnstest.Server) { srv.Remove("arc1._domainkey.forward.example") },
-			result: Fail, code: CodeKeyProblem, failedAt: 2, reasonHas: "no key is published at arc1._domainkey.forward.example",
+			result: result.Fail, code: CodeKeyProblem, failedAt: 2, reasonHas: "no key is published at arc1._domainkey.forward.example",
 		},
 		{
 			name:   "dns does not answer",
 			build:  twoHops,
 			dns:    func(srv *dnstest.Server) { srv.Hang("arc._domainkey.lists.example.org") },
-			result: TempError, code: CodeDNSError, reasonHas: "Try again later",
+			result: result.TempError, code: CodeDNSError, reasonHas: "Try again later",
 		},
 		{
 			name:       "header only",
 			build:      twoHops,
 			headerOnly: true,
-			result:     Pass, code: CodeBodyNotChecked, reasonHas: "the body was not available",
+			result:     result.Pass, code: CodeBodyNotChecked, reasonHas: "the body was not available",
 		},
 		{
 			name: "newest seal says fail",
 			build: func(t *testing.T, a, l, f *sealer) []byte {
 				return f.seal(t, forwardThroughList(t, a, l), "arc=fail", "fail", 1704189700)
 			},
-			result: Fail, code: CodeSealedFail, failedAt: 2,
+			result: result.Fail, code: CodeSealedFail, failedAt: 2,
 		},
 		{
 			name: "first seal says pass",
 			build: func(t *testing.T, a, l, f *sealer) []byte {
 				return l.seal(t, crlf(original), listResults, "pass", 1704189602)
 			},
-			result: Fail, code: CodeBadCV, failedAt: 1, reasonHas: "must say cv=none",
+			result: result.Fail, code: CodeBadCV, failedAt: 1, reasonHas: "must say cv=none",
 		},
 		{
 			name: "too many sets",
 			build: func(t *testing.T, a, l, f *sealer) []byte {
 				return append([]byte("ARC-Seal: i=51; a=rsa-sha256; cv=pass; d=x.example; s=s; b=AAAA\r\n"), forwardThroughList(t, a, l)...)
 			},
-			result: Fail, code: CodeStructure, failedAt: 51, reasonHas: "at most 50",
+			result: result.Fail, code: CodeStructure, failedAt: 51, reasonHas: "at most 50",
 		},
 	}
 	for _, tc := range tests {
@@ -281,7 +283,7 @@ func TestValidate(t *testing.T) {
 				t.Errorf("reason %q lacks %q", res.Reason, tc.reasonHas)
 			}
 			for _, in := range res.Instances {
-				if in.Reason == "" && res.Result != None {
+				if in.Reason == "" && res.Result != result.None {
 					t.Errorf("instance %d has no reason", in.Instance)
 				}
 			}

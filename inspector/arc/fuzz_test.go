@@ -11,6 +11,7 @@ import (
 
 	"github.com/mailinspector/mailinspector/inspector/message"
 	"github.com/mailinspector/mailinspector/inspector/resolver"
+	"github.com/mailinspector/mailinspector/inspector/result"
 )
 
 // keySnapshot is a DNS snapshot holding the keys of the fixture (and of
@@ -98,14 +99,14 @@ func FuzzParseSets(f *testing.F) {
 		defer cancel()
 		res := Validate(ctx, resolver.New(resolver.Config{Replay: snap}), m)
 		switch res.Result {
-		case Pass, Fail, None, TempError:
+		case result.Pass, result.Fail, result.None, result.TempError:
 		default:
 			t.Fatalf("result %q", res.Result)
 		}
 		if res.Reason == "" || res.Code == "" {
 			t.Fatalf("no reason or code: %+v", res)
 		}
-		if res.Result == Pass && err != nil {
+		if res.Result == result.Pass && err != nil {
 			t.Fatalf("pass with a broken structure: %v", err)
 		}
 		if _, err := json.Marshal(res); err != nil {

@@ -14,6 +14,7 @@ import (
 	"github.com/mailinspector/mailinspector/inspector/message"
 	"github.com/mailinspector/mailinspector/inspector/resolver"
 	"github.com/mailinspector/mailinspector/inspector/resolver/dnstest"
+	"github.com/mailinspector/mailinspector/inspector/result"
 )
 
 // suiteFile is ValiMail's ARC validation suite (MIT), kept outside the
@@ -134,14 +135,14 @@ func zoneOf(records map[string]string) string {
 // expected maps the suite's cv to a result word: ” is fail (RFC 8617
 // section 5.2 step 2; the reference runner printed nothing when dkimpy
 // gave no status for a chain whose newest seal says cv=fail).
-func expected(cv string) string {
+func expected(cv string) result.Result {
 	switch strings.ToLower(strings.TrimSpace(cv)) {
 	case "pass":
-		return Pass
+		return result.Pass
 	case "none":
-		return None
+		return result.None
 	default:
-		return Fail
+		return result.Fail
 	}
 }
 
@@ -188,12 +189,12 @@ func TestValidationSuite(t *testing.T) {
 	t.Logf("ARC validation suite: %d of %d entries agree, %d listed exceptions", agree, len(cases), excepted)
 }
 
-func runCase(t *testing.T, srv *dnstest.Server, c suiteCase) (string, string) {
+func runCase(t *testing.T, srv *dnstest.Server, c suiteCase) (result.Result, string) {
 	r := resolver.New(resolver.Config{Servers: []string{srv.Addr}, Timeout: time.Second})
 	m, err := message.Parse(c.name, []byte(c.message))
 	if err != nil {
 		// cv_empty: an empty file is no message, so it has no chain.
-		return None, "not a message: " + err.Error()
+		return result.None, "not a message: " + err.Error()
 	}
 	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
 	defer cancel()

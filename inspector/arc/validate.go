@@ -14,6 +14,7 @@ import (
 	"github.com/mailinspector/mailinspector/inspector/dkim"
 	"github.com/mailinspector/mailinspector/inspector/message"
 	"github.com/mailinspector/mailinspector/inspector/resolver"
+	"github.com/mailinspector/mailinspector/inspector/result"
 )
 
 // Validate checks the ARC chain of m as RFC 8617 section 5.2 says, looking
@@ -28,7 +29,7 @@ import (
 func Validate(ctx context.Context, r resolver.Resolver, m *message.Message) *Result {
 	res := &Result{Instances: []*Instance{}}
 	if m == nil {
-		res.Result, res.Code, res.Reason = None, CodeNotAMessage, "there is no message to check"
+		res.Result, res.Code, res.Reason = result.None, CodeNotAMessage, "there is no message to check"
 		return res
 	}
 	sets, err := ParseSets(m)
@@ -36,7 +37,7 @@ func Validate(ctx context.Context, r resolver.Resolver, m *message.Message) *Res
 		res.Instances = append(res.Instances, describe(s))
 	}
 	if len(sets) == 0 && err == nil {
-		res.Result, res.Code = None, CodeNoChain
+		res.Result, res.Code = result.None, CodeNoChain
 		res.Reason = "the message has no ARC fields: no forwarding intermediary vouched for it (most messages have none)"
 		return res
 	}
@@ -106,40 +107,32 @@ func lookupName(selector, domain string) (string, error) {
 	return name, nil
 }
 
-// check results of one signature (AMS or seal).
-const (
-	resPass      = "pass"
-	resFail      = "fail"
-	resPermError = "permerror"
-	resTempError = "temperror"
-)
-
 // usableKey fetches the key for a signature and checks that it can verify
 // it: published, not revoked, of the algorithm's type, at least 1024 bits
 // for RSA (RFC 8301), allowing the hash and the email service.
-func (v *validator) usableKey(algo dkim.Algorithm, selector, domain string) (crypto.PublicKey, int, string, string) {
+func (v *validator) usableKey(algo dkim.Algorithm, selector, domain string) (crypto.PublicKey, int, result.Result, string) {
 	k, name, err := v.key(selector, domain)
 	if err != nil {
 		var de *dkim.Error
 		if errors.As(err, &de) && de.Code == dkim.CodeDNSError {
-			return nil, 0, resTempError, de.Reason
+			return nil, 0, result.TempError, de.Reason
 		}
-		return nil, 0, resPermError, err.Error()
+		return nil, 0, result.PermError, err.Error()
 	}
 	switch {
 	case k.Revoked:
-		return nil, 0, resPermError, fmt.Sprintf("the key at %s is revoked (its p= is empty)", name)
+		return nil, 0, result.PermError, fmt.Sprintf("the key at %s is revoked (its p= is empty)", name)
 	case k.Type != algo.KeyType():
-		return nil, k.Bits, resPermError, fmt.Sprintf("the key at %s is an %s key, but the signature uses %s", name, k.Type, algo)
+		return nil, k.Bits, result.PermError, fmt.Sprintf("the key at %s is an %s key, but the signature uses %s", name, k.Type, algo)
 	}
 	if rk, ok := k.Public.(*rsa.PublicKey); ok && rk.N.BitLen() < 1024 {
-		return nil, k.Bits, resPermError, fmt.Sprintf("the key at %s has only %d bits; RFC 8301 requires at least 1024, since shorter keys can be broken", name, rk.N.BitLen())
+		return nil, k.Bits, result.PermError, fmt.Sprintf("the key at %s has only %d bits; RFC 8301 requires at least 1024, since shorter keys can be broken", name, rk.N.BitLen())
 	}
 	if len(k.Hashes) > 0 && !contains(k.Hashes, strings.TrimPrefix(string(algo), k.Type+"-")) {
-		return nil, k.Bits, resPermError, fmt.Sprintf("the key at %s does not allow the hash of %s (h=%s)", name, algo, strings.Join(k.Hashes, ":"))
+		return nil, k.Bits, result.PermError, fmt.Sprintf("the key at %s does not allow the hash of %s (h=%s)", name, algo, strings.Join(k.Hashes, ":"))
 	}
 	if len(k.Services) > 0 && !contains(k.Services, "*") && !contains(k.Services, "email") {
-		return nil, k.Bits, resPermError, fmt.Sprintf("the key at %s is not for email (s=%s)", name, strings.Join(k.Services, ":"))
+		return nil, k.Bits, result.PermError, fmt.Sprintf("the key at %s is not for email (s=%s)", name, strings.Join(k.Services, ":"))
 	}
 	return k.Public, k.Bits, "", ""
 }
@@ -186,15 +179,15 @@ func (v *validator) verifyAMSAll(res *Result) {
 		in := res.Instances[i]
 		switch {
 		case s.AMS < 0:
-			in.AMSResult, in.AMSReason = resPermError, "the set has no ARC-Message-Signature"
+			in.AMSResult, in.AMSReason = result.PermError, "the set has no ARC-Message-Signature"
 			continue
 		case s.SignatureErr != nil:
-			in.AMSResult, in.AMSReason = resPermError, "the ARC-Message-Signature cannot be read: "+s.SignatureErr.Error()
+			in.AMSResult, in.AMSReason = result.PermError, "the ARC-Message-Signature cannot be read: "+s.SignatureErr.Error()
 			continue
 		}
 		sig := s.Signature
 		if sig.Instance != s.Instance {
-			in.AMSResult, in.AMSReason = resPermError, "the ARC-Message-Signature has two i= values"
+			in.AMSResult, in.AMSReason = result.PermError, "the ARC-Message-Signature has two i= values"
 			continue
 		}
 		pub, bits, word, why := v.usableKey(sig.Algorithm, sig.Selector, sig.Domain)
@@ -210,7 +203,7 @@ func (v *validator) verifyAMSAll(res *Result) {
 		}
 		input, err := dkim.HeaderHashInput(sig.HeaderCanon, v.m.Header, sig.Headers, s.AMS)
 		if err != nil {
-			in.AMSResult, in.AMSReason = resPermError, err.Error()
+			in.AMSResult, in.AMSReason = result.PermError, err.Error()
 			continue
 		}
 		hashed := sig.Algorithm.Hash().New()
@@ -218,16 +211,16 @@ func (v *validator) verifyAMSAll(res *Result) {
 		headerOK := dkim.VerifySignature(pub, sig.Algorithm, hashed.Sum(nil), sig.Signature) == nil
 		switch {
 		case bodyChecked && !bodyOK:
-			in.AMSResult = resFail
+			in.AMSResult = result.Fail
 			in.AMSReason = fmt.Sprintf("the body was changed after %s signed it (body hash mismatch)", sig.Domain)
 		case !headerOK:
-			in.AMSResult = resFail
+			in.AMSResult = result.Fail
 			in.AMSReason = fmt.Sprintf("the signature of %s does not verify: a signed header field (%s) was changed after it signed", sig.Domain, strings.Join(sig.Headers, ", "))
 		case !bodyChecked:
-			in.AMSResult, in.BodyUnchecked = resPass, true
+			in.AMSResult, in.BodyUnchecked = result.Pass, true
 			in.AMSReason = fmt.Sprintf("the signed header fields are as %s signed them; the body could not be checked (%s)", sig.Domain, bodyUnavailable(v.m, bodyErr))
 		default:
-			in.AMSResult = resPass
+			in.AMSResult = result.Pass
 			in.AMSReason = fmt.Sprintf("the header fields and body are as %s signed them", sig.Domain)
 			if res.OldestPass == 0 {
 				res.OldestPass = s.Instance
@@ -254,11 +247,11 @@ func (v *validator) verifySealsAll(res *Result) {
 		in := res.Instances[i]
 		seal := s.SealTags
 		if s.SealErr != nil {
-			in.SealResult, in.SealReason = resPermError, "the ARC-Seal cannot be read: "+s.SealErr.Error()
+			in.SealResult, in.SealReason = result.PermError, "the ARC-Seal cannot be read: "+s.SealErr.Error()
 			continue
 		}
 		if seal.Instance != s.Instance {
-			in.SealResult, in.SealReason = resPermError, "the ARC-Seal has two i= values"
+			in.SealResult, in.SealReason = result.PermError, "the ARC-Seal has two i= values"
 			continue
 		}
 		pub, bits, word, why := v.usableKey(seal.Algorithm, seal.Selector, seal.Domain)
@@ -269,7 +262,7 @@ func (v *validator) verifySealsAll(res *Result) {
 		}
 		input, err := sealInput(v.m.Header, v.sets[:i+1])
 		if err != nil {
-			in.SealResult, in.SealReason = resPermError, err.Error()
+			in.SealResult, in.SealReason = result.PermError, err.Error()
 			continue
 		}
 		hashed := seal.Algorithm.Hash().New()
@@ -279,12 +272,12 @@ func (v *validator) verifySealsAll(res *Result) {
 			if s.Instance > 1 {
 				which = fmt.Sprintf("of instances 1 to %d", s.Instance)
 			}
-			in.SealResult = resFail
+			in.SealResult = result.Fail
 			in.SealReason = fmt.Sprintf("the seal of %s does not verify: an ARC field %s was changed, added or removed after %s sealed the chain",
 				seal.Domain, which, seal.Domain)
 			continue
 		}
-		in.SealResult = resPass
+		in.SealResult = result.Pass
 		in.SealReason = fmt.Sprintf("the ARC fields of instances 1 to %d are as %s sealed them", s.Instance, seal.Domain)
 		if s.Instance == 1 {
 			in.SealReason = fmt.Sprintf("the ARC fields of instance 1 are as %s sealed them", seal.Domain)
@@ -345,10 +338,10 @@ func (v *validator) judge(res *Result) {
 	temp := ""
 	// Step 4: the newest ARC-Message-Signature.
 	switch last.AMSResult {
-	case resPass:
-	case resTempError:
+	case result.Pass:
+	case result.TempError:
 		temp = fmt.Sprintf("the key of the newest ARC-Message-Signature could not be fetched: %s", last.AMSReason)
-	case resFail:
+	case result.Fail:
 		res.fail(CodeAMSFailed, n, fmt.Sprintf("the message was changed after the newest intermediary (%s, instance %d) signed it: %s",
 			orUnknown(newest.Signature.Domain), n, last.AMSReason))
 		return
@@ -364,12 +357,12 @@ func (v *validator) judge(res *Result) {
 	for i := n - 1; i >= 0; i-- {
 		in := res.Instances[i]
 		switch in.SealResult {
-		case resPass:
-		case resTempError:
+		case result.Pass:
+		case result.TempError:
 			if temp == "" {
 				temp = fmt.Sprintf("the key of the seal of instance %d could not be fetched: %s", in.Instance, in.SealReason)
 			}
-		case resFail:
+		case result.Fail:
 			res.fail(CodeSealFailed, in.Instance, in.SealReason)
 			return
 		default:
@@ -378,13 +371,13 @@ func (v *validator) judge(res *Result) {
 		}
 	}
 	if temp != "" {
-		res.Result, res.Code, res.Reason = TempError, CodeDNSError, "the ARC chain could not be checked: "+temp+". Try again later."
+		res.Result, res.Code, res.Reason = result.TempError, CodeDNSError, "the ARC chain could not be checked: "+temp+". Try again later."
 		for _, in := range res.Instances {
 			in.Reason = instanceReason(in)
 		}
 		return
 	}
-	res.Result, res.Code = Pass, CodeValid
+	res.Result, res.Code = result.Pass, CodeValid
 	var who []string
 	for _, in := range res.Instances {
 		who = append(who, in.Domain)
@@ -407,7 +400,7 @@ func (v *validator) judge(res *Result) {
 
 // fail records the first break of the chain.
 func (r *Result) fail(code string, instance int, why string) {
-	r.Result, r.Code, r.FailedInstance = Fail, code, instance
+	r.Result, r.Code, r.FailedInstance = result.Fail, code, instance
 	r.Reason = strings.TrimSuffix(why, ".") + ". A receiver ignores this chain, so what the intermediaries vouched for cannot be relied on."
 	for _, in := range r.Instances {
 		in.Reason = instanceReason(in)
@@ -420,16 +413,16 @@ func (r *Result) fail(code string, instance int, why string) {
 func instanceReason(in *Instance) string {
 	who := orUnknown(in.Domain)
 	switch {
-	case in.SealResult == resPass && in.AMSResult == resPass:
+	case in.SealResult == result.Pass && in.AMSResult == result.Pass:
 		return fmt.Sprintf("%s sealed the chain (cv=%s); its seal holds and the message is unchanged since it signed it.", who, in.CV)
-	case in.SealResult == resPass && in.AMSResult == resFail:
+	case in.SealResult == result.Pass && in.AMSResult == result.Fail:
 		return fmt.Sprintf("%s sealed the chain (cv=%s); its seal holds, but its message signature does not (%s): the message was changed after it, "+
 			"which later intermediaries may do.", who, in.CV, in.AMSReason)
-	case in.SealResult == resPass:
+	case in.SealResult == result.Pass:
 		return fmt.Sprintf("%s sealed the chain (cv=%s); its seal holds, but its message signature could not be checked: %s.", who, in.CV, in.AMSReason)
 	case in.SealResult == "":
 		return fmt.Sprintf("%s added this set; its seal was not checked.", who)
-	case in.SealResult == resTempError:
+	case in.SealResult == result.TempError:
 		return fmt.Sprintf("%s added this set; its seal could not be checked: %s.", who, in.SealReason)
 	default:
 		return fmt.Sprintf("%s added this set, but its seal does not hold: %s.", who, in.SealReason)

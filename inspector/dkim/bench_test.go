@@ -14,6 +14,7 @@ import (
 
 	"github.com/mailinspector/mailinspector/inspector/message"
 	"github.com/mailinspector/mailinspector/inspector/resolver/dnstest"
+	"github.com/mailinspector/mailinspector/inspector/result"
 )
 
 // Throughput figures are only meaningful next to the SHA256Baseline
@@ -108,7 +109,7 @@ func BenchmarkVerify(b *testing.B) {
 			b.Run(fmt.Sprintf("%dMiB/%s", size>>20, c), func(b *testing.B) {
 				b.SetBytes(int64(len(signed)))
 				for b.Loop() {
-					if r := Verify(context.Background(), client, m, Options{}); r[0].Result != Pass {
+					if r := Verify(context.Background(), client, m, Options{}); r[0].Result != result.Pass {
 						b.Fatalf("%s: %s", r[0].Result, r[0].Reason)
 					}
 				}

@@ -20,6 +20,7 @@ import (
 
 	"github.com/mailinspector/mailinspector/inspector/message"
 	"github.com/mailinspector/mailinspector/inspector/resolver/dnstest"
+	"github.com/mailinspector/mailinspector/inspector/result"
 )
 
 // conformanceDir holds the public DKIM test data (see its README.md,
@@ -163,7 +164,7 @@ func TestConformanceVerify(t *testing.T) {
 			r := results[tc.Signature]
 			checkWellFormed(t, r)
 			got := "fail"
-			if r.Result == Pass {
+			if r.Result == result.Pass {
 				got = "pass"
 			}
 			if got != tc.Expect {
@@ -254,7 +255,7 @@ func TestConformanceRoundtrip(t *testing.T) {
 		r := Verify(context.Background(), newClient(srv), m, Options{})[0]
 		checkWellFormed(t, r)
 		got := "fail"
-		if r.Result == Pass {
+		if r.Result == result.Pass {
 			got = "pass"
 		}
 		if got != expect {
@@ -303,7 +304,7 @@ func TestConformanceOther(t *testing.T) {
 		}
 		for _, r := range Verify(context.Background(), newClient(srv), m, Options{}) {
 			checkWellFormed(t, r)
-			if r.Result == Pass {
+			if r.Result == result.Pass {
 				t.Errorf("%s: pass without a key: %s", f, r.Reason)
 			}
 			t.Logf("%s: %s (%s)", f, r.Result, r.Code)
@@ -332,11 +333,11 @@ func TestConformanceRFC8463(t *testing.T) {
 		t.Fatalf("%d signatures", len(r))
 	}
 	ed := r[0]
-	if ed.Result != Pass || ed.Algorithm != "ed25519-sha256" || ed.KeyBits != 256 || !ed.BodyHashMatches ||
+	if ed.Result != result.Pass || ed.Algorithm != "ed25519-sha256" || ed.KeyBits != 256 || !ed.BodyHashMatches ||
 		ed.BodyHashComputed != "2jUSOH9NhtVGCQWNr9BrIAPreKQjO6Sn7XIkfJVOzv8=" || ed.SignatureValid == nil || !*ed.SignatureValid {
 		t.Errorf("RFC 8463 ed25519: %+v", ed)
 	}
-	if r[1].Result != PermError || r[1].Code != CodeKeyNotFound {
+	if r[1].Result != result.PermError || r[1].Code != CodeKeyNotFound {
 		t.Errorf("RSA signature without its key: %s (%s)", r[1].Result, r[1].Code)
 	}
 }

@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"github.com/mailinspector/mailinspector/inspector/message"
+	"github.com/mailinspector/mailinspector/inspector/result"
 )
 
 // judge turns what check learnt into a result word, a code, a reason and
@@ -15,14 +16,14 @@ func (c *check) judge(header []message.Field, opts Options) {
 	res := c.res
 	if c.parseErr != nil {
 		if c.parseErr.Code == CodeSkipped {
-			c.set(Neutral, CodeSkipped, c.parseErr.Reason)
+			c.set(result.Neutral, CodeSkipped, c.parseErr.Reason)
 			return
 		}
 		why := "cannot be checked"
 		if c.parseErr.Code == CodeMalformed {
 			why += " because it is malformed"
 		}
-		c.set(Neutral, c.parseErr.Code, fmt.Sprintf("The DKIM signature%s %s: %s. Treat the message as if this signature were absent.", c.by(), why, c.parseErr.Reason))
+		c.set(result.Neutral, c.parseErr.Code, fmt.Sprintf("The DKIM signature%s %s: %s. Treat the message as if this signature were absent.", c.by(), why, c.parseErr.Reason))
 		return
 	}
 	sig, key := c.sig, c.key
@@ -69,37 +70,37 @@ func (c *check) judge(header []message.Field, opts Options) {
 	name := sig.LookupName
 	switch {
 	case c.semErr != nil:
-		c.set(PermError, c.semErr.Code, capitalize(c.semErr.Reason)+". "+crypto)
+		c.set(result.PermError, c.semErr.Code, capitalize(c.semErr.Reason)+". "+crypto)
 	case c.keyErr != nil && c.keyErr.Code == CodeDNSError:
-		c.set(TempError, CodeDNSError, capitalize(c.keyErr.Reason)+".")
+		c.set(result.TempError, CodeDNSError, capitalize(c.keyErr.Reason)+".")
 	case c.keyErr != nil:
-		c.set(PermError, c.keyErr.Code, capitalize(c.keyErr.Reason)+".")
+		c.set(result.PermError, c.keyErr.Code, capitalize(c.keyErr.Reason)+".")
 	case key.Revoked:
-		c.set(PermError, CodeKeyRevoked, fmt.Sprintf("The key at %s has been revoked (its p= is empty): %s no longer vouches for signatures made with it. Old messages are often affected when a domain rotates its keys.", name, sig.Domain))
+		c.set(result.PermError, CodeKeyRevoked, fmt.Sprintf("The key at %s has been revoked (its p= is empty): %s no longer vouches for signatures made with it. Old messages are often affected when a domain rotates its keys.", name, sig.Domain))
 	case !key.allowsEmail():
-		c.set(PermError, CodeServiceNotAllowed, fmt.Sprintf("The key at %s is restricted to the service s=%s, not e-mail, so it cannot vouch for a message.", name, strings.Join(key.Services, ":")))
+		c.set(result.PermError, CodeServiceNotAllowed, fmt.Sprintf("The key at %s is restricted to the service s=%s, not e-mail, so it cannot vouch for a message.", name, strings.Join(key.Services, ":")))
 	case key.Type != sig.Algorithm.KeyType():
-		c.set(PermError, CodeKeyTypeMismatch, fmt.Sprintf("The signature uses %s, but the key at %s is an %s key (k=%s): the two do not belong together.", sig.Algorithm, name, key.Type, key.Type))
+		c.set(result.PermError, CodeKeyTypeMismatch, fmt.Sprintf("The signature uses %s, but the key at %s is an %s key (k=%s): the two do not belong together.", sig.Algorithm, name, key.Type, key.Type))
 	case !key.allowsHash(sig.Algorithm.hashName()):
-		c.set(PermError, CodeHashNotAllowed, fmt.Sprintf("The key at %s allows only the hash algorithms h=%s, but the signature uses %s.", name, strings.Join(key.Hashes, ":"), sig.Algorithm.hashName()))
+		c.set(result.PermError, CodeHashNotAllowed, fmt.Sprintf("The key at %s allows only the hash algorithms h=%s, but the signature uses %s.", name, strings.Join(key.Hashes, ":"), sig.Algorithm.hashName()))
 	case key.Strict && !strings.EqualFold(sig.identityDomain(), sig.Domain):
-		c.set(PermError, CodeIdentityMismatch, fmt.Sprintf("The key at %s is marked strict (t=s), so the identity i=%s must be in %s itself, not in a subdomain. %s", name, sig.Identity, sig.Domain, crypto))
+		c.set(result.PermError, CodeIdentityMismatch, fmt.Sprintf("The key at %s is marked strict (t=s), so the identity i=%s must be in %s itself, not in a subdomain. %s", name, sig.Identity, sig.Domain, crypto))
 	case key.Type == "rsa" && key.Bits < 1024:
-		c.set(Fail, CodeKeyTooWeak, fmt.Sprintf("The key at %s is a %d-bit RSA key. Keys under 1024 bits can be broken, so RFC 8301 forbids accepting them; anyone could have made this signature.", name, key.Bits))
+		c.set(result.Fail, CodeKeyTooWeak, fmt.Sprintf("The key at %s is a %d-bit RSA key. Keys under 1024 bits can be broken, so RFC 8301 forbids accepting them; anyone could have made this signature.", name, key.Bits))
 	case c.bodyErr != nil:
-		c.set(TempError, CodeBodyUnreadable, fmt.Sprintf("The body of the message could not be read (%v), so the signature by %s could not be checked; try again.", c.bodyErr, sig.Domain))
+		c.set(result.TempError, CodeBodyUnreadable, fmt.Sprintf("The body of the message could not be read (%v), so the signature by %s could not be checked; try again.", c.bodyErr, sig.Domain))
 	case res.BodyChecked && !res.BodyHashMatches:
-		c.set(Fail, CodeBodyHashMismatch, fmt.Sprintf("The body was changed after %s signed it: its hash (%s) does not match the one in the signature (bh=%s). A mailing-list footer, a disclaimer added by a server, or a change of encoding on the way are the usual causes; the signature vouches for nothing now.", sig.Domain, res.BodyHashComputed, res.BodyHashExpected))
+		c.set(result.Fail, CodeBodyHashMismatch, fmt.Sprintf("The body was changed after %s signed it: its hash (%s) does not match the one in the signature (bh=%s). A mailing-list footer, a disclaimer added by a server, or a change of encoding on the way are the usual causes; the signature vouches for nothing now.", sig.Domain, res.BodyHashComputed, res.BodyHashExpected))
 	case c.valid == nil:
-		c.set(PermError, CodeSignatureMismatch, fmt.Sprintf("The signature could not be checked with the key at %s.", name))
+		c.set(result.PermError, CodeSignatureMismatch, fmt.Sprintf("The signature could not be checked with the key at %s.", name))
 	case !*c.valid:
-		c.set(Fail, CodeSignatureMismatch, fmt.Sprintf("The signature does not match the key at %s: the signed header fields (%s) were changed after signing, or the signature was made with another key.%s", name, strings.Join(sig.Headers, ", "), bodyNote(res)))
+		c.set(result.Fail, CodeSignatureMismatch, fmt.Sprintf("The signature does not match the key at %s: the signed header fields (%s) were changed after signing, or the signature was made with another key.%s", name, strings.Join(sig.Headers, ", "), bodyNote(res)))
 	case sig.Algorithm == RSASHA1:
-		c.set(Fail, CodeSHA1, fmt.Sprintf("The signature uses rsa-sha1, which RFC 8301 forbids because SHA-1 collisions can be forged. %s", crypto))
+		c.set(result.Fail, CodeSHA1, fmt.Sprintf("The signature uses rsa-sha1, which RFC 8301 forbids because SHA-1 collisions can be forged. %s", crypto))
 	case expired:
-		c.set(PermError, CodeExpired, fmt.Sprintf("The signature expired at %s (x=), %s. %s", stamp(sig.Expiration), c.moment(opts), crypto))
+		c.set(result.PermError, CodeExpired, fmt.Sprintf("The signature expired at %s (x=), %s. %s", stamp(sig.Expiration), c.moment(opts), crypto))
 	case future:
-		c.set(Neutral, CodeFuture, fmt.Sprintf("The signature says it was made at %s (t=), %s; a signer's clock that wrong, or a forged time, means the signature is ignored. %s", stamp(sig.Timestamp), c.momentFuture(opts), crypto))
+		c.set(result.Neutral, CodeFuture, fmt.Sprintf("The signature says it was made at %s (t=), %s; a signer's clock that wrong, or a forged time, means the signature is ignored. %s", stamp(sig.Timestamp), c.momentFuture(opts), crypto))
 	default:
 		reason := fmt.Sprintf("Valid signature by %s: the signed header fields (%s) and the body are exactly as %s signed them.", sig.Domain, strings.Join(sig.Headers, ", "), sig.Domain)
 		if !res.BodyChecked {
@@ -110,7 +111,7 @@ func (c *check) judge(header []message.Field, opts Options) {
 			code = res.WarningCodes[0]
 			reason += " However, " + res.Warnings[0] + "."
 		}
-		c.set(Pass, code, reason)
+		c.set(result.Pass, code, reason)
 		return
 	}
 	// Not a pass: keep the time and sha1 facts as warnings when they did not
@@ -123,7 +124,7 @@ func (c *check) judge(header []message.Field, opts Options) {
 	}
 }
 
-func (c *check) set(word string, code Code, reason string) {
+func (c *check) set(word result.Result, code Code, reason string) {
 	c.res.Result, c.res.Code, c.res.Reason = word, code, reason
 }
 

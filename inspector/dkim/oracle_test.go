@@ -12,6 +12,7 @@ import (
 
 	"github.com/mailinspector/mailinspector/inspector/message"
 	"github.com/mailinspector/mailinspector/inspector/resolver"
+	"github.com/mailinspector/mailinspector/inspector/result"
 )
 
 // knownDifferences are fixtures on which this package deliberately
@@ -118,7 +119,7 @@ func compareOne(t *testing.T, name string, i int, crlf []byte, ours []*Result, c
 
 func agree(t *testing.T, name string, i int, ours *Result, theirs *msgauth.Verification) bool {
 	t.Helper()
-	ourPass, theirPass := ours.Result == Pass, theirs.Err == nil
+	ourPass, theirPass := ours.Result == result.Pass, theirs.Err == nil
 	if ourPass == theirPass {
 		return true
 	}

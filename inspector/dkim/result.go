@@ -2,18 +2,8 @@ package dkim
 
 import (
 	"time"
-)
 
-// Result words (RFC 8601 section 2.7.1), lower case as they appear in an
-// Authentication-Results field.
-const (
-	Pass      = "pass"
-	Fail      = "fail"
-	Neutral   = "neutral"
-	None      = "none"
-	Policy    = "policy"
-	TempError = "temperror"
-	PermError = "permerror"
+	"github.com/mailinspector/mailinspector/inspector/result"
 )
 
 // Code is a stable, machine-readable reason for a result or a warning. The
@@ -82,7 +72,7 @@ type Result struct {
 	Algorithm string `json:"algorithm"`
 	// Result is an RFC 8601 result word: pass, fail, neutral, policy,
 	// temperror or permerror.
-	Result string `json:"result"`
+	Result result.Result `json:"result"`
 	// Reason says in plain words why, and what the reader can do.
 	Reason string `json:"reason"`
 	// KeyBits is the size of the public key; 0 when no key was found.

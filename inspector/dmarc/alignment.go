@@ -5,6 +5,7 @@ import (
 	"strings"
 
 	msgdmarc "github.com/emersion/go-msgauth/dmarc"
+	"github.com/mailinspector/mailinspector/inspector/result"
 )
 
 // aligned compares an authenticated domain with the author domain (RFC 7489
@@ -38,15 +39,15 @@ func evaluateAlignment(res *Result, in Input, adkim, aspf msgdmarc.AlignmentMode
 	var failures []string        // identifiers that did not pass
 
 	if s := in.SPF; s == nil {
-		res.Alignment = append(res.Alignment, Alignment{Identifier: "SPF", Result: None, Why: "SPF was not evaluated"})
+		res.Alignment = append(res.Alignment, Alignment{Identifier: "SPF", Result: result.None, Why: "SPF was not evaluated"})
 		failures = append(failures, "SPF was not evaluated")
 	} else {
-		row := Alignment{Identifier: "SPF (MAIL FROM)", Domain: s.Domain, Result: strings.ToLower(s.Result), Mode: modeWord(aspf)}
+		row := Alignment{Identifier: "SPF (MAIL FROM)", Domain: s.Domain, Result: s.Result, Mode: modeWord(aspf)}
 		if s.HELO {
 			row.Identifier = "SPF (HELO)"
 		}
 		switch {
-		case row.Result != Pass:
+		case row.Result != result.Pass:
 			row.Why = fmt.Sprintf("SPF gave %s, not pass; only a passing SPF check can authenticate the From domain", row.Result)
 			failures = append(failures, fmt.Sprintf("SPF gave %s", row.Result))
 		case s.Domain == "":
@@ -67,16 +68,16 @@ func evaluateAlignment(res *Result, in Input, adkim, aspf msgdmarc.AlignmentMode
 	}
 
 	if len(in.DKIM) == 0 {
-		res.Alignment = append(res.Alignment, Alignment{Identifier: "DKIM", Result: None, Why: "the message has no DKIM signature"})
+		res.Alignment = append(res.Alignment, Alignment{Identifier: "DKIM", Result: result.None, Why: "the message has no DKIM signature"})
 		failures = append(failures, "there is no DKIM signature")
 	}
 	for _, d := range in.DKIM {
-		row := Alignment{Identifier: "DKIM", Domain: d.Domain, Result: strings.ToLower(d.Result), Mode: modeWord(adkim)}
+		row := Alignment{Identifier: "DKIM", Domain: d.Domain, Result: d.Result, Mode: modeWord(adkim)}
 		if d.Selector != "" {
 			row.Identifier = "DKIM s=" + d.Selector
 		}
 		switch {
-		case row.Result != Pass:
+		case row.Result != result.Pass:
 			row.Why = fmt.Sprintf("the signature gave %s, not pass; only a verified signature can authenticate the From domain", row.Result)
 			failures = append(failures, fmt.Sprintf("the DKIM signature of %s gave %s", d.Domain, row.Result))
 		default:
@@ -104,7 +105,7 @@ func evaluateAlignment(res *Result, in Input, adkim, aspf msgdmarc.AlignmentMode
 		res.Explanation = append(res.Explanation, fmt.Sprintf("nothing authenticated the From domain %s (%s)", author, strings.Join(failures, "; ")))
 	}
 	for _, row := range res.Alignment {
-		if row.Result == Pass && !row.Aligned {
+		if row.Result == result.Pass && !row.Aligned {
 			res.Explanation = append(res.Explanation, row.Identifier+": "+row.Why)
 		}
 	}

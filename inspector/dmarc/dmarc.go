@@ -17,15 +17,7 @@ import (
 	msgdmarc "github.com/emersion/go-msgauth/dmarc"
 
 	"github.com/mailinspector/mailinspector/inspector/resolver"
-)
-
-// Result words (RFC 8601 section 2.7.1).
-const (
-	Pass      = "pass"
-	Fail      = "fail"
-	None      = "none"
-	TempError = "temperror"
-	PermError = "permerror"
+	"github.com/mailinspector/mailinspector/inspector/result"
 )
 
 // Codes of Result.Code, stable for programs; the From problems are the
@@ -55,7 +47,7 @@ type Input struct {
 type SPFInput struct {
 	// Result is the RFC 8601 word: pass, fail, softfail, neutral, none,
 	// temperror or permerror.
-	Result string
+	Result result.Result
 	// Domain is the domain SPF checked: the MAIL FROM domain, or the HELO
 	// name when MAIL FROM was empty (then set HELO).
 	Domain string
@@ -64,15 +56,15 @@ type SPFInput struct {
 
 // DKIMInput is the outcome of one DKIM signature.
 type DKIMInput struct {
-	Domain   string // d=
-	Selector string // s=
-	Result   string // pass, fail, neutral, policy, temperror, permerror, none
+	Domain   string        // d=
+	Selector string        // s=
+	Result   result.Result // pass, fail, neutral, policy, temperror, permerror, none
 }
 
 // Result is the DMARC verdict of one message.
 type Result struct {
 	// Result is pass, fail, none, temperror or permerror.
-	Result string `json:"result"`
+	Result result.Result `json:"result"`
 	// Code is a stable word for programs (see the Code constants).
 	Code string `json:"code"`
 	// Reason says in one or two sentences what happened and what it means.
@@ -132,9 +124,9 @@ type Alignment struct {
 	// "DKIM s=selector".
 	Identifier string `json:"identifier"`
 	// Domain is the identifier's domain, Result the mechanism's result.
-	Domain  string `json:"domain"`
-	Result  string `json:"result"`
-	Aligned bool   `json:"aligned"`
+	Domain  string        `json:"domain"`
+	Result  result.Result `json:"result"`
+	Aligned bool          `json:"aligned"`
 	// Mode is relaxed or strict: which comparison applied.
 	Mode string `json:"mode,omitempty"`
 	Why  string `json:"why"`
@@ -145,7 +137,7 @@ type Alignment struct {
 // non-zero share of messages. (With p=reject and a low pct, unsampled
 // messages are still quarantined, RFC 7489 section 6.6.4.)
 func (r *Result) Enforced() bool {
-	if r == nil || r.Result != Fail {
+	if r == nil || r.Result != result.Fail {
 		return false
 	}
 	return r.Policy == msgdmarc.PolicyReject || r.Policy == msgdmarc.PolicyQuarantine && r.Pct > 0
@@ -160,7 +152,7 @@ func Check(ctx context.Context, r resolver.Resolver, in Input) *Result {
 	res.Addresses = addrs
 	if err != nil {
 		fe := err.(*FromError)
-		res.Result, res.Code = PermError, fe.Code
+		res.Result, res.Code = result.PermError, fe.Code
 		res.Reason = "DMARC cannot be checked: " + fe.Msg + "."
 		return res
 	}
@@ -185,14 +177,14 @@ func Check(ctx context.Context, r resolver.Resolver, in Input) *Result {
 		atOrg = true
 	}
 	if found.temp != nil {
-		res.Result, res.Code = TempError, CodeDNSError
+		res.Result, res.Code = result.TempError, CodeDNSError
 		res.Reason = fmt.Sprintf("DMARC could not be checked: the DNS lookup of %s failed (%v). Try again later; a receiver would defer the message.",
 			found.name, found.temp)
 		return res
 	}
 	switch len(found.records) {
 	case 0:
-		res.Result, res.Code = None, CodeNoRecord
+		res.Result, res.Code = result.None, CodeNoRecord
 		where := "_dmarc." + domain
 		if atOrg {
 			where += " nor at _dmarc." + org
@@ -207,7 +199,7 @@ func Check(ctx context.Context, r resolver.Resolver, in Input) *Result {
 		return res
 	case 1:
 	default:
-		res.Result, res.Code = PermError, CodeMultipleRecords
+		res.Result, res.Code = result.PermError, CodeMultipleRecords
 		res.RecordDomain = found.name
 		res.Reason = fmt.Sprintf("%s has %d DMARC records; RFC 7489 says a receiver then applies no DMARC at all, so the owner's policy is lost. "+
 			"The owner must keep exactly one.", found.name, len(found.records))
@@ -216,7 +208,7 @@ func Check(ctx context.Context, r resolver.Resolver, in Input) *Result {
 	res.Record, res.RecordDomain = found.records[0], found.name
 	rec, err := ParseRecord(found.records[0])
 	if err != nil {
-		res.Result, res.Code = PermError, CodeInvalidRecord
+		res.Result, res.Code = result.PermError, CodeInvalidRecord
 		res.Reason = fmt.Sprintf("the DMARC record at %s is invalid (%v), so receivers cannot apply it; the owner of %s must fix it.",
 			found.name, err, strings.TrimPrefix(found.name, "_dmarc."))
 		return res
@@ -251,11 +243,11 @@ func Check(ctx context.Context, r resolver.Resolver, in Input) *Result {
 	res.PctMeaning = pctMeaning(res.Policy, res.Pct)
 	evaluateAlignment(res, in, rec.DKIMAlignment, rec.SPFAlignment)
 	if res.SPFAligned || res.DKIMAligned {
-		res.Result, res.Code = Pass, CodeAligned
+		res.Result, res.Code = result.Pass, CodeAligned
 		res.Reason = passReason(res)
 		return res
 	}
-	res.Result, res.Code = Fail, CodeNotAligned
+	res.Result, res.Code = result.Fail, CodeNotAligned
 	res.Disposition = res.Policy
 	res.Reason = failReason(res)
 	return res

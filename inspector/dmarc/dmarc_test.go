@@ -9,6 +9,7 @@ import (
 
 	"github.com/mailinspector/mailinspector/inspector/resolver"
 	"github.com/mailinspector/mailinspector/inspector/resolver/dnstest"
+	"github.com/mailinspector/mailinspector/inspector/result"
 )
 
 // newResolver serves testdata/dmarc.zone on a loopback DNS server.
@@ -18,10 +19,10 @@ func newResolver(t *testing.T) (*dnstest.Server, resolver.Resolver) {
 	return srv, resolver.New(resolver.Config{Servers: []string{srv.Addr}, Timeout: 300 * time.Millisecond})
 }
 
-func spf(result, domain string) *SPFInput { return &SPFInput{Result: result, Domain: domain} }
+func spf(word result.Result, domain string) *SPFInput { return &SPFInput{Result: word, Domain: domain} }
 
-func dkim(result, domain string) []DKIMInput {
-	return []DKIMInput{{Domain: domain, Selector: "s1", Result: result}}
+func dkim(word result.Result, domain string) []DKIMInput {
+	return []DKIMInput{{Domain: domain, Selector: "s1", Result: word}}
 }
 
 func TestCheck(t *testing.T) {
@@ -32,7 +33,8 @@ func TestCheck(t *testing.T) {
 		name string
 		in   Input
 
-		result, code   string
+		result         result.Result
+		code           string
 		policy, tag    string
 		disposition    string
 		org, recordAt  string
@@ -44,21 +46,21 @@ func TestCheck(t *testing.T) {
 		{
 			name:   "dkim relaxed pass",
 			in:     Input{From: []string{"Shop <orders@shop.example>"}, SPF: spf("softfail", "bounce.esp.example"), DKIM: dkim("pass", "mail.shop.example")},
-			result: Pass, code: CodeAligned, policy: "reject", tag: "p", disposition: "none",
+			result: result.Pass, code: CodeAligned, policy: "reject", tag: "p", disposition: "none",
 			org: "shop.example", recordAt: "_dmarc.shop.example", dkimOK: true,
 			reasonHas: []string{"DKIM s=s1 for mail.shop.example"},
 		},
 		{
 			name:   "spf aligned only",
 			in:     Input{From: []string{"orders@shop.example"}, SPF: spf("pass", "shop.example")},
-			result: Pass, code: CodeAligned, policy: "reject", tag: "p", disposition: "none",
+			result: result.Pass, code: CodeAligned, policy: "reject", tag: "p", disposition: "none",
 			org: "shop.example", recordAt: "_dmarc.shop.example", spfOK: true,
 		},
 		{
 			name: "dkim passed for the esp only",
 			in: Input{From: []string{"orders@shop.example"}, SPF: spf("pass", "bounce.esp.example"),
 				DKIM: dkim("pass", "esp.example")},
-			result: Fail, code: CodeNotAligned, policy: "reject", tag: "p", disposition: "reject",
+			result: result.Fail, code: CodeNotAligned, policy: "reject", tag: "p", disposition: "reject",
 			org: "shop.example", recordAt: "_dmarc.shop.example", enforced: true,
 			reasonHas:      []string{"reject"},
 			explanationHas: "SPF passed for the MAIL FROM domain bounce.esp.example and DKIM passed for esp.example, but none of them is for the From domain shop.example",
@@ -66,7 +68,7 @@ func TestCheck(t *testing.T) {
 		{
 			name:   "one dkim pass elsewhere",
 			in:     Input{From: []string{"orders@shop.example"}, SPF: spf("fail", "shop.example"), DKIM: dkim("pass", "esp.example")},
-			result: Fail, code: CodeNotAligned, policy: "reject", tag: "p", disposition: "reject",
+			result: result.Fail, code: CodeNotAligned, policy: "reject", tag: "p", disposition: "reject",
 			org: "shop.example", recordAt: "_dmarc.shop.example", enforced: true,
 			explanationHas: "DKIM passed, but for esp.example, not for the From domain shop.example",
 		},
@@ -74,197 +76,197 @@ func TestCheck(t *testing.T) {
 			name: "failed signature of the from domain does not count",
 			in: Input{From: []string{"orders@shop.example"}, SPF: spf("none", ""),
 				DKIM: dkim("fail", "shop.example")},
-			result: Fail, code: CodeNotAligned, policy: "reject", tag: "p", disposition: "reject",
+			result: result.Fail, code: CodeNotAligned, policy: "reject", tag: "p", disposition: "reject",
 			org: "shop.example", recordAt: "_dmarc.shop.example", enforced: true,
 			explanationHas: "nothing authenticated the From domain shop.example (SPF gave none; the DKIM signature of shop.example gave fail)",
 		},
 		{
 			name:   "subdomain that exists gets sp",
 			in:     Input{From: []string{"a@news.shop.example"}, DKIM: dkim("pass", "other.example")},
-			result: Fail, code: CodeNotAligned, policy: "quarantine", tag: "sp", disposition: "quarantine",
+			result: result.Fail, code: CodeNotAligned, policy: "quarantine", tag: "sp", disposition: "quarantine",
 			org: "shop.example", recordAt: "_dmarc.shop.example", enforced: true,
 		},
 		{
 			name:   "non-existent subdomain gets np",
 			in:     Input{From: []string{"a@ghost.shop.example"}},
-			result: Fail, code: CodeNotAligned, policy: "reject", tag: "np", disposition: "reject",
+			result: result.Fail, code: CodeNotAligned, policy: "reject", tag: "np", disposition: "reject",
 			org: "shop.example", recordAt: "_dmarc.shop.example", enforced: true,
 		},
 		{
 			name:   "subdomain with its own record gets its p",
 			in:     Input{From: []string{"a@own.shop.example"}},
-			result: Fail, code: CodeNotAligned, policy: "none", tag: "p", disposition: "none",
+			result: result.Fail, code: CodeNotAligned, policy: "none", tag: "p", disposition: "none",
 			org: "shop.example", recordAt: "_dmarc.own.shop.example",
 		},
 		{
 			name:   "non-dmarc txt at the subdomain is ignored",
 			in:     Input{From: []string{"a@mail.shop.example"}, DKIM: dkim("pass", "shop.example")},
-			result: Pass, code: CodeAligned, policy: "quarantine", tag: "sp", disposition: "none",
+			result: result.Pass, code: CodeAligned, policy: "quarantine", tag: "sp", disposition: "none",
 			org: "shop.example", recordAt: "_dmarc.shop.example", dkimOK: true,
 		},
 		{
 			name:   "non-existent subdomain without np gets sp",
 			in:     Input{From: []string{"a@ghost.nonp.example"}},
-			result: Fail, code: CodeNotAligned, policy: "reject", tag: "sp", disposition: "reject",
+			result: result.Fail, code: CodeNotAligned, policy: "reject", tag: "sp", disposition: "reject",
 			org: "nonp.example", recordAt: "_dmarc.nonp.example", enforced: true,
 		},
 		{
 			name: "org domain under co.uk",
 			in: Input{From: []string{"News <hello@news.brand.co.uk>"}, SPF: spf("pass", "bounce.brand.co.uk"),
 				DKIM: dkim("pass", "brand.co.uk")},
-			result: Pass, code: CodeAligned, policy: "none", tag: "sp", disposition: "none",
+			result: result.Pass, code: CodeAligned, policy: "none", tag: "sp", disposition: "none",
 			org: "brand.co.uk", recordAt: "_dmarc.brand.co.uk", spfOK: true, dkimOK: true,
 		},
 		{
 			name:   "co.uk sibling is another organisation",
 			in:     Input{From: []string{"hello@news.brand.co.uk"}, DKIM: dkim("pass", "other.co.uk")},
-			result: Fail, code: CodeNotAligned, policy: "none", tag: "sp", disposition: "none",
+			result: result.Fail, code: CodeNotAligned, policy: "none", tag: "sp", disposition: "none",
 			org: "brand.co.uk", recordAt: "_dmarc.brand.co.uk",
 			explanationHas: "DKIM s=s1: other.co.uk (organisational domain other.co.uk) and the From domain news.brand.co.uk (organisational domain brand.co.uk) belong to different organisations",
 		},
 		{
 			name:   "strict dkim refuses a subdomain",
 			in:     Input{From: []string{"a@strict.example"}, SPF: spf("pass", "mail.strict.example"), DKIM: dkim("pass", "mail.strict.example")},
-			result: Fail, code: CodeNotAligned, policy: "quarantine", tag: "p", disposition: "quarantine",
+			result: result.Fail, code: CodeNotAligned, policy: "quarantine", tag: "p", disposition: "quarantine",
 			org: "strict.example", recordAt: "_dmarc.strict.example", enforced: true,
 			explanationHas: "the record asks for strict alignment (adkim=s)",
 		},
 		{
 			name:   "strict exact match",
 			in:     Input{From: []string{"a@STRICT.Example"}, DKIM: dkim("pass", "strict.example")},
-			result: Pass, code: CodeAligned, policy: "quarantine", tag: "p", disposition: "none",
+			result: result.Pass, code: CodeAligned, policy: "quarantine", tag: "p", disposition: "none",
 			org: "strict.example", recordAt: "_dmarc.strict.example", dkimOK: true,
 		},
 		{
 			name:   "pct 20",
 			in:     Input{From: []string{"a@pct.example"}},
-			result: Fail, code: CodeNotAligned, policy: "quarantine", tag: "p", disposition: "quarantine",
+			result: result.Fail, code: CodeNotAligned, policy: "quarantine", tag: "p", disposition: "quarantine",
 			org: "pct.example", recordAt: "_dmarc.pct.example", enforced: true,
 			reasonHas: []string{"pct=20", "20% of the messages that fail DMARC", "and none to the rest"},
 		},
 		{
 			name:   "pct 0 reject still quarantines",
 			in:     Input{From: []string{"a@pct0.example"}},
-			result: Fail, code: CodeNotAligned, policy: "reject", tag: "p", disposition: "reject",
+			result: result.Fail, code: CodeNotAligned, policy: "reject", tag: "p", disposition: "reject",
 			org: "pct0.example", recordAt: "_dmarc.pct0.example", enforced: true,
 			reasonHas: []string{"and quarantine to the rest"},
 		},
 		{
 			name:   "no record",
 			in:     Input{From: []string{"a@nodmarc.example"}, SPF: spf("pass", "nodmarc.example")},
-			result: None, code: CodeNoRecord, disposition: "none", org: "nodmarc.example", spfOK: true,
+			result: result.None, code: CodeNoRecord, disposition: "none", org: "nodmarc.example", spfOK: true,
 			reasonHas: []string{"publishes no DMARC record"},
 		},
 		{
 			name:   "no record at subdomain nor org",
 			in:     Input{From: []string{"a@x.nodmarc.example"}},
-			result: None, code: CodeNoRecord, disposition: "none", org: "nodmarc.example",
+			result: result.None, code: CodeNoRecord, disposition: "none", org: "nodmarc.example",
 			reasonHas: []string{"none at _dmarc.x.nodmarc.example nor at _dmarc.nodmarc.example"},
 		},
 		{
 			name:   "from domain is a public suffix",
 			in:     Input{From: []string{"a@co.uk"}},
-			result: None, code: CodeNoOrgDomain, disposition: "none", org: "co.uk",
+			result: result.None, code: CodeNoOrgDomain, disposition: "none", org: "co.uk",
 		},
 		{
 			name:   "invalid policy",
 			in:     Input{From: []string{"a@bad.example"}},
-			result: PermError, code: CodeInvalidRecord, disposition: "none", org: "bad.example", recordAt: "_dmarc.bad.example",
+			result: result.PermError, code: CodeInvalidRecord, disposition: "none", org: "bad.example", recordAt: "_dmarc.bad.example",
 			reasonHas: []string{"invalid policy for parameter 'p'"},
 		},
 		{
 			name:   "invalid policy with rua is read as none",
 			in:     Input{From: []string{"a@badrua.example"}},
-			result: Fail, code: CodeNotAligned, policy: "none", tag: "p", disposition: "none",
+			result: result.Fail, code: CodeNotAligned, policy: "none", tag: "p", disposition: "none",
 			org: "badrua.example", recordAt: "_dmarc.badrua.example",
 		},
 		{
 			name:   "missing p with rua is read as none",
 			in:     Input{From: []string{"a@nop.example"}},
-			result: Fail, code: CodeNotAligned, policy: "none", tag: "p", disposition: "none",
+			result: result.Fail, code: CodeNotAligned, policy: "none", tag: "p", disposition: "none",
 			org: "nop.example", recordAt: "_dmarc.nop.example",
 		},
 		{
 			name:   "garbage in tag list",
 			in:     Input{From: []string{"a@garbage.example"}},
-			result: PermError, code: CodeInvalidRecord, disposition: "none", org: "garbage.example", recordAt: "_dmarc.garbage.example",
+			result: result.PermError, code: CodeInvalidRecord, disposition: "none", org: "garbage.example", recordAt: "_dmarc.garbage.example",
 			reasonHas: []string{"is not a tag=value pair"},
 		},
 		{
 			name:   "invalid np is ignored",
 			in:     Input{From: []string{"a@badnp.example"}},
-			result: Fail, code: CodeNotAligned, policy: "none", tag: "p", disposition: "none",
+			result: result.Fail, code: CodeNotAligned, policy: "none", tag: "p", disposition: "none",
 			org: "badnp.example", recordAt: "_dmarc.badnp.example",
 		},
 		{
 			name:   "two records",
 			in:     Input{From: []string{"a@two.example"}},
-			result: PermError, code: CodeMultipleRecords, disposition: "none", org: "two.example", recordAt: "_dmarc.two.example",
+			result: result.PermError, code: CodeMultipleRecords, disposition: "none", org: "two.example", recordAt: "_dmarc.two.example",
 			reasonHas: []string{"2 DMARC records"},
 		},
 		{
 			name:   "version not first",
 			in:     Input{From: []string{"a@late.example"}},
-			result: None, code: CodeNoRecord, disposition: "none", org: "late.example",
+			result: result.None, code: CodeNoRecord, disposition: "none", org: "late.example",
 		},
 		{
 			name:   "record in several strings",
 			in:     Input{From: []string{"a@split.example"}},
-			result: Fail, code: CodeNotAligned, policy: "reject", tag: "p", disposition: "reject",
+			result: result.Fail, code: CodeNotAligned, policy: "reject", tag: "p", disposition: "reject",
 			org: "split.example", recordAt: "_dmarc.split.example", enforced: true,
 		},
 		{
 			name:   "dns failure",
 			in:     Input{From: []string{"a@slow.example"}},
-			result: TempError, code: CodeDNSError, disposition: "none", org: "slow.example",
+			result: result.TempError, code: CodeDNSError, disposition: "none", org: "slow.example",
 			reasonHas: []string{"_dmarc.slow.example"},
 		},
 		{
 			name:   "internationalised domain",
 			in:     Input{From: []string{"=?utf-8?q?B=C3=BCcher?= <info@bücher.example>"}, DKIM: dkim("pass", "xn--bcher-kva.example")},
-			result: Pass, code: CodeAligned, policy: "reject", tag: "p", disposition: "none",
+			result: result.Pass, code: CodeAligned, policy: "reject", tag: "p", disposition: "none",
 			org: "bücher.example", recordAt: "_dmarc.xn--bcher-kva.example", dkimOK: true,
 		},
 		{
 			name:   "no from",
 			in:     Input{DKIM: dkim("pass", "shop.example")},
-			result: PermError, code: CodeNoFrom, disposition: "none",
+			result: result.PermError, code: CodeNoFrom, disposition: "none",
 			reasonHas: []string{"no From field"},
 		},
 		{
 			name:   "two from fields",
 			in:     Input{From: []string{"a@shop.example", "Boss <boss@evil.example>"}, DKIM: dkim("pass", "evil.example")},
-			result: PermError, code: CodeMultipleFrom, disposition: "none",
+			result: result.PermError, code: CodeMultipleFrom, disposition: "none",
 			reasonHas: []string{"2 From fields (a@shop.example, boss@evil.example)", "spoofing"},
 		},
 		{
 			name:   "two authors in different domains",
 			in:     Input{From: []string{"a@shop.example, b@evil.example"}},
-			result: PermError, code: CodeMultipleAuthors, disposition: "none",
+			result: result.PermError, code: CodeMultipleAuthors, disposition: "none",
 			reasonHas: []string{"a@shop.example, b@evil.example"},
 		},
 		{
 			name:   "two authors in one domain",
 			in:     Input{From: []string{"a@shop.example,\r\n b@Shop.Example"}, DKIM: dkim("pass", "shop.example")},
-			result: Pass, code: CodeAligned, policy: "reject", tag: "p", disposition: "none",
+			result: result.Pass, code: CodeAligned, policy: "reject", tag: "p", disposition: "none",
 			org: "shop.example", recordAt: "_dmarc.shop.example", dkimOK: true,
 		},
 		{
 			name:   "unparsable from",
 			in:     Input{From: []string{"Shop orders@shop.example <"}},
-			result: PermError, code: CodeBadFrom, disposition: "none",
+			result: result.PermError, code: CodeBadFrom, disposition: "none",
 			reasonHas: []string{"is not a valid address"},
 		},
 		{
 			name:   "empty group",
 			in:     Input{From: []string{"undisclosed-recipients:;"}},
-			result: PermError, code: CodeBadFrom, disposition: "none",
+			result: result.PermError, code: CodeBadFrom, disposition: "none",
 			reasonHas: []string{"holds no address"},
 		},
 		{
 			name:   "address literal",
 			in:     Input{From: []string{"a@[192.0.2.1]"}},
-			result: PermError, code: CodeBadDomain, disposition: "none",
+			result: result.PermError, code: CodeBadDomain, disposition: "none",
 			reasonHas: []string{"address literal"},
 		},
 	}
@@ -280,7 +282,7 @@ func TestCheck(t *testing.T) {
 					t.Errorf("%s = %q, want %q\n%s", field, got, want, js)
 				}
 			}
-			check("result", got.Result, tc.result)
+			check("result", string(got.Result), string(tc.result))
 			check("code", got.Code, tc.code)
 			check("policy", got.Policy, tc.policy)
 			check("policy_tag", got.PolicyTag, tc.tag)

@@ -115,7 +115,7 @@ func details(p *printer, r *inspector.Report) {
 	}
 	if a := r.ARC; a != nil {
 		for _, in := range a.Instances {
-			p.wrap(fmt.Sprintf("  ARC i=%d %s cv=%s seal %s, message signature %s: ", in.Instance, in.Domain, orNone(in.CV), orNone(in.SealResult), orNone(in.AMSResult)), in.Saw)
+			p.wrap(fmt.Sprintf("  ARC i=%d %s cv=%s seal %s, message signature %s: ", in.Instance, in.Domain, orNone(in.CV), orNone(string(in.SealResult)), orNone(string(in.AMSResult))), in.Saw)
 		}
 	}
 	if d := r.Delivery; d != nil && d.Boundary >= 0 && d.Boundary < len(r.Route) {

@@ -4,6 +4,8 @@ import (
 	"fmt"
 	"net/netip"
 	"strings"
+
+	"github.com/mailinspector/mailinspector/inspector/result"
 )
 
 // Codes of Row.Code: what a difference between the recorded and the
@@ -34,9 +36,9 @@ type Row struct {
 	Subject string `json:"subject,omitempty"`
 	// Recorded is the receiver's result word, "" when it recorded none;
 	// Now is ours, "" when we did not check.
-	Recorded string `json:"recorded"`
-	Now      string `json:"now"`
-	Agree    bool   `json:"agree"`
+	Recorded result.Result `json:"recorded"`
+	Now      result.Result `json:"now"`
+	Agree    bool          `json:"agree"`
 	// Code names the kind of difference (see the Diff constants); it can
 	// be set when the results agree (ip_differs, forwarded).
 	Code        string `json:"code,omitempty"`
@@ -87,7 +89,7 @@ func Compare(c *Choice, now Now) *Comparison {
 	for _, u := range c.Untrusted {
 		var claims []string
 		for _, m := range u.Results {
-			if m.Result == "pass" {
+			if m.Result == result.Pass {
 				claims = append(claims, m.Method+"=pass")
 			}
 		}
@@ -120,15 +122,10 @@ func all(h *Header, method string) []*Method {
 
 // same compares result words, taking hardfail as fail (RFC 8601 keeps it
 // for compatibility).
-func same(a, b string) bool {
-	norm := func(s string) string {
-		s = strings.ToLower(s)
-		if s == "hardfail" {
-			return "fail"
-		}
-		return s
-	}
-	return norm(a) == norm(b)
+func same(a, b result.Result) bool {
+	x, _ := result.Parse(string(a))
+	y, _ := result.Parse(string(b))
+	return x == y
 }
 
 func (cmp *Comparison) add(r Row) { cmp.Mechanisms = append(cmp.Mechanisms, r) }
@@ -177,7 +174,7 @@ func (cmp *Comparison) compareSPF(rec *Method, now Now) {
 			r.Explanation = fmt.Sprintf("The receiver checked SPF for %s, but we checked %s (receiver: %s, ours: %s).", recDom, nowDom, r.Recorded, r.Now)
 		case r.Agree:
 			r.Explanation = fmt.Sprintf("Both give SPF %s.", r.Now)
-		case same(r.Now, "temperror"):
+		case same(r.Now, result.TempError):
 			r.Code = DiffDNSErrorNow
 			r.Explanation = fmt.Sprintf("The receiver recorded SPF %s; our check hit a DNS failure (%s), so it cannot be compared. Try again later.", r.Recorded, now.SPF.Reason)
 		default:
@@ -208,18 +205,18 @@ func (cmp *Comparison) forwarded(rec *Method, arc *ARCNow) string {
 	if rec == nil || arc == nil || arc.Earliest == nil {
 		return ""
 	}
-	if !same(rec.Result, "fail") && !same(rec.Result, "softfail") && !same(rec.Result, "neutral") {
+	if !same(rec.Result, result.Fail) && !same(rec.Result, result.SoftFail) && !same(rec.Result, result.Neutral) {
 		return ""
 	}
 	early := first(arc.Earliest, "spf")
-	if early == nil || !same(early.Result, "pass") {
+	if early == nil || !same(early.Result, result.Pass) {
 		return ""
 	}
 	sealer := arc.Sealer
 	if sealer == "" {
 		sealer = orUnknown(arc.Earliest.AuthservID)
 	}
-	if !same(arc.Result, "pass") {
+	if !same(arc.Result, result.Pass) {
 		return fmt.Sprintf("The first ARC intermediary (%s) says SPF passed when it received the message, but the ARC chain does not validate (%s), "+
 			"so that claim cannot be relied on.", sealer, arc.Result)
 	}
@@ -296,13 +293,13 @@ func matchDKIM(rec *Method, nows []DKIMNow, used []bool) int {
 
 // explainDKIM says what a difference between a recorded DKIM result and
 // ours means, from our result's code.
-func explainDKIM(recorded string, n DKIMNow) (code, why string) {
+func explainDKIM(recorded result.Result, n DKIMNow) (code, why string) {
 	name := fmt.Sprintf("the signature of %s (s=%s)", n.Domain, n.Selector)
 	key := fmt.Sprintf("%s._domainkey.%s", n.Selector, n.Domain)
 	if same(recorded, n.Result) {
 		return "", fmt.Sprintf("Both give DKIM %s for %s.", n.Result, name)
 	}
-	if same(recorded, "pass") {
+	if same(recorded, result.Pass) {
 		switch n.Code {
 		case "key_not_found", "key_revoked":
 			return DiffKeyRemoved, fmt.Sprintf("The key was rotated or removed since delivery: the receiver verified %s when the message arrived, "+
@@ -317,7 +314,7 @@ func explainDKIM(recorded string, n DKIMNow) (code, why string) {
 			return DiffDNSErrorNow, fmt.Sprintf("The receiver verified %s; our check could not fetch the key at %s (a DNS failure), so it cannot be compared. Try again later.", name, key)
 		}
 	}
-	if same(n.Result, "pass") {
+	if same(n.Result, result.Pass) {
 		return DiffFailedThen, fmt.Sprintf("The receiver recorded DKIM %s for %s, but it verifies now: its key lookup may have failed at delivery, "+
 			"or the key was published or fixed afterwards. The message itself is intact.", recorded, name)
 	}
@@ -388,7 +385,7 @@ func (cmp *Comparison) compareARC(rec *Method, now *ARCNow) {
 	}
 	switch {
 	case rec == nil:
-		if same(r.Now, "none") {
+		if same(r.Now, result.None) {
 			return // no ARC on either side: nothing to show
 		}
 		r.Code = DiffNotRecorded
@@ -399,10 +396,10 @@ func (cmp *Comparison) compareARC(rec *Method, now *ARCNow) {
 	case same(r.Recorded, r.Now):
 		r.Agree = true
 		r.Explanation = fmt.Sprintf("Both give ARC %s.", r.Now)
-	case same(r.Recorded, "pass") && same(r.Now, "temperror"):
+	case same(r.Recorded, result.Pass) && same(r.Now, result.TempError):
 		r.Code = DiffDNSErrorNow
 		r.Explanation = fmt.Sprintf("The receiver recorded ARC pass; our check hit a DNS failure (%s). Try again later.", now.Reason)
-	case same(r.Recorded, "pass"):
+	case same(r.Recorded, result.Pass):
 		r.Code = DiffOther
 		r.Explanation = fmt.Sprintf("The receiver recorded ARC pass, we get %s now: an ARC field was changed after delivery, or a sealer's key was removed since (%s).",
 			r.Now, strings.TrimSuffix(now.Reason, "."))

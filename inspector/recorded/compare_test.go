@@ -4,6 +4,8 @@ import (
 	"encoding/json"
 	"strings"
 	"testing"
+
+	"github.com/mailinspector/mailinspector/inspector/result"
 )
 
 // trusted builds a Choice whose trusted field has the given value.
@@ -12,12 +14,12 @@ func trusted(value string) *Choice {
 	return &Choice{Trusted: h, Why: "test"}
 }
 
-func dkimNow(result, code, d, s string) DKIMNow {
-	return DKIMNow{Verdict: Verdict{Result: result, Code: code, Reason: "our reason"}, Domain: d, Selector: s}
+func dkimNow(word result.Result, code, d, s string) DKIMNow {
+	return DKIMNow{Verdict: Verdict{Result: word, Code: code, Reason: "our reason"}, Domain: d, Selector: s}
 }
 
-func spfNow(result, ip, domain string) *SPFNow {
-	return &SPFNow{Verdict: Verdict{Result: result}, IP: ip, Domain: domain}
+func spfNow(word result.Result, ip, domain string) *SPFNow {
+	return &SPFNow{Verdict: Verdict{Result: word}, IP: ip, Domain: domain}
 }
 
 func earliest(value string) *Header { return ParseARCValue(value) }

@@ -1,5 +1,7 @@
 package recorded
 
+import "github.com/mailinspector/mailinspector/inspector/result"
+
 // Now holds our own re-verified results, filled by the caller from the
 // other checks, so that this package depends on none of their types. A nil
 // or empty part means that check did not run.
@@ -12,9 +14,9 @@ type Now struct {
 
 // Verdict is a result word with its stable code and reason.
 type Verdict struct {
-	Result string `json:"result"`
-	Code   string `json:"code,omitempty"`
-	Reason string `json:"reason,omitempty"`
+	Result result.Result `json:"result"`
+	Code   string        `json:"code,omitempty"`
+	Reason string        `json:"reason,omitempty"`
 }
 
 // SPFNow is our SPF result.

@@ -20,6 +20,7 @@ import (
 	"github.com/emersion/go-msgauth/authres"
 
 	"github.com/mailinspector/mailinspector/inspector/message"
+	"github.com/mailinspector/mailinspector/inspector/result"
 )
 
 // Field names.
@@ -61,7 +62,7 @@ type Method struct {
 	// iprev, auth, ...).
 	Method string `json:"method"`
 	// Result is the result word in lower case.
-	Result string `json:"result"`
+	Result result.Result `json:"result"`
 	// Reason is the reason= text, when given.
 	Reason string `json:"reason,omitempty"`
 	// Props are the properties (ptype.property=value), e.g.
@@ -246,26 +247,26 @@ func (h *Header) parse(value string) {
 }
 
 // describe gives the method, result and reason of a result of authres.
-func describe(r authres.Result) (method, result, reason string) {
+func describe(r authres.Result) (method string, word result.Result, reason string) {
 	switch r := r.(type) {
 	case *authres.SPFResult:
-		return "spf", string(r.Value), restore(r.Reason)
+		return "spf", result.Result(r.Value), restore(r.Reason)
 	case *authres.DKIMResult:
-		return "dkim", string(r.Value), restore(r.Reason)
+		return "dkim", result.Result(r.Value), restore(r.Reason)
 	case *authres.DMARCResult:
-		return "dmarc", string(r.Value), restore(r.Reason)
+		return "dmarc", result.Result(r.Value), restore(r.Reason)
 	case *authres.ARCResult:
-		return "arc", string(r.Value), ""
+		return "arc", result.Result(r.Value), ""
 	case *authres.AuthResult:
-		return "auth", string(r.Value), restore(r.Reason)
+		return "auth", result.Result(r.Value), restore(r.Reason)
 	case *authres.IPRevResult:
-		return "iprev", string(r.Value), restore(r.Reason)
+		return "iprev", result.Result(r.Value), restore(r.Reason)
 	case *authres.DomainKeysResult:
-		return "domainkeys", string(r.Value), restore(r.Reason)
+		return "domainkeys", result.Result(r.Value), restore(r.Reason)
 	case *authres.SenderIDResult:
-		return "sender-id", string(r.Value), restore(r.Reason)
+		return "sender-id", result.Result(r.Value), restore(r.Reason)
 	case *authres.GenericResult:
-		return r.Method, string(r.Value), restore(r.Params["reason"])
+		return r.Method, result.Result(r.Value), restore(r.Params["reason"])
 	}
 	return "", "", ""
 }

@@ -8,6 +8,7 @@ import (
 	"strings"
 
 	"github.com/mailinspector/mailinspector/inspector/resolver"
+	"github.com/mailinspector/mailinspector/inspector/result"
 )
 
 // FCrDNS is the forward-confirmed reverse DNS of the client address: its
@@ -18,7 +19,7 @@ type FCrDNS struct {
 	// Result is an RFC 8601 iprev word: pass (a PTR name resolves back),
 	// fail (PTR names exist, none resolves back), permerror (no PTR
 	// record), temperror (a lookup failed for now).
-	Result string `json:"result"`
+	Result result.Result `json:"result"`
 	// Names are the PTR names, without the trailing dot.
 	Names []string `json:"names"`
 	// Confirmed are the names whose A or AAAA records include the address.
@@ -36,11 +37,11 @@ func CheckFCrDNS(ctx context.Context, r resolver.Resolver, ip netip.Addr) *FCrDN
 	if err != nil {
 		var de *net.DNSError
 		if errors.As(err, &de) && de.IsNotFound {
-			f.Result = "permerror"
+			f.Result = result.PermError
 			f.Reason = ip.String() + " has no reverse-DNS (PTR) name. Large mailbox providers reject or distrust bulk mail from such addresses."
 			return f
 		}
-		f.Result = "temperror"
+		f.Result = result.TempError
 		f.Reason = "The reverse-DNS lookup of " + ip.String() + " failed: " + err.Error() + "."
 		return f
 	}
@@ -68,16 +69,16 @@ func CheckFCrDNS(ctx context.Context, r resolver.Resolver, ip netip.Addr) *FCrDN
 	}
 	switch {
 	case len(f.Confirmed) > 0:
-		f.Result = "pass"
+		f.Result = result.Pass
 		f.Reason = ip.String() + " has the reverse-DNS name " + f.Confirmed[0] + ", which resolves back to it."
 	case tempFail != "":
-		f.Result = "temperror"
+		f.Result = result.TempError
 		f.Reason = "The addresses of " + tempFail + " could not be looked up for now."
 	case len(f.Names) == 0:
-		f.Result = "permerror"
+		f.Result = result.PermError
 		f.Reason = ip.String() + " has no reverse-DNS (PTR) name."
 	default:
-		f.Result = "fail"
+		f.Result = result.Fail
 		f.Reason = ip.String() + " has the reverse-DNS name " + strings.Join(f.Names, ", ") + ", but that name does not resolve back to the address. Large mailbox providers require it to."
 	}
 	return f

@@ -7,6 +7,7 @@ import (
 
 	"github.com/mailinspector/mailinspector/inspector/received"
 	"github.com/mailinspector/mailinspector/inspector/recorded"
+	"github.com/mailinspector/mailinspector/inspector/result"
 )
 
 // Recorded is what the receiving server wrote down about the SMTP session
@@ -18,7 +19,7 @@ type Recorded struct {
 	HELO     string     `json:"helo,omitempty"`
 	MailFrom string     `json:"mail_from,omitempty"`
 	// SPF is the SPF result the receiver recorded.
-	SPF string `json:"spf,omitempty"`
+	SPF result.Result `json:"spf,omitempty"`
 	// Sources names the fields read, e.g. "Received-SPF",
 	// "Authentication-Results (mx.google.com)".
 	Sources []string `json:"sources,omitempty"`
@@ -28,7 +29,7 @@ type Recorded struct {
 
 // ReceivedSPF is one Received-SPF field (RFC 7208 section 9.1).
 type ReceivedSPF struct {
-	Result       string
+	Result       result.Result
 	Comment      string
 	ClientIP     netip.Addr
 	EnvelopeFrom string
@@ -55,7 +56,7 @@ func ParseReceivedSPF(v string) ReceivedSPF {
 	v = strings.TrimSpace(v)
 	word, rest, _ := strings.Cut(v, " ")
 	if w := strings.ToLower(strings.TrimRight(word, ";")); spfWords[w] {
-		r.Result = w
+		r.Result = result.Result(w)
 	} else {
 		rest = v
 	}
@@ -96,7 +97,7 @@ func ParseReceivedSPF(v string) ReceivedSPF {
 // (RFC 8601), with the client address the field gives anywhere.
 type AuthResultsSPF struct {
 	AuthServID string
-	Result     string
+	Result     result.Result
 	MailFrom   string // smtp.mailfrom: an address, or a domain (Microsoft)
 	HELO       string // smtp.helo
 	ClientIP   netip.Addr

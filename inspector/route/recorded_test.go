@@ -52,7 +52,7 @@ func TestParseReceivedSPF(t *testing.T) {
 	}
 	for _, tt := range tests {
 		got := ParseReceivedSPF(fields[tt.index][1])
-		if got.Result != tt.result || got.ClientIP != addr(tt.ip) || got.HELO != tt.helo || got.EnvelopeFrom != tt.from || got.Receiver != tt.rcv {
+		if string(got.Result) != tt.result || got.ClientIP != addr(tt.ip) || got.HELO != tt.helo || got.EnvelopeFrom != tt.from || got.Receiver != tt.rcv {
 			t.Errorf("field %d: %+v", tt.index, got)
 		}
 	}
@@ -74,7 +74,7 @@ func TestParseAuthResults(t *testing.T) {
 	}
 	for _, tt := range tests {
 		got, ok := ParseAuthResults(fields[tt.index][1])
-		if ok != tt.ok || got.AuthServID != tt.id || got.Result != tt.result || got.ClientIP != addr(tt.ip) || got.MailFrom != tt.from || got.HELO != tt.helo {
+		if ok != tt.ok || got.AuthServID != tt.id || string(got.Result) != tt.result || got.ClientIP != addr(tt.ip) || got.MailFrom != tt.from || got.HELO != tt.helo {
 			t.Errorf("field %d: ok=%v %+v", tt.index, ok, got)
 		}
 	}

@@ -170,7 +170,7 @@ func TestAnalyze(t *testing.T) {
 			}
 			got := ""
 			if rt.FCrDNS != nil {
-				got = rt.FCrDNS.Result
+				got = string(rt.FCrDNS.Result)
 			}
 			if got != tt.fcrdns {
 				t.Errorf("fcrdns %q, want %q (%+v)", got, tt.fcrdns, rt.FCrDNS)

@@ -38,7 +38,7 @@ fuzz.example.com. MX 10 fuzz.example.com.
 		defer cancel()
 		for _, ip := range []string{"192.0.2.1", "2001:db8::1"} {
 			got := Check(ctx, c, netip.MustParseAddr(ip), "helo.example.com", "a-b.c@fuzz.example.com")
-			if !resultWords[got.Result] || got.Reason == "" {
+			if !resultWords[string(got.Result)] || got.Reason == "" {
 				t.Fatalf("result %q reason %q", got.Result, got.Reason)
 			}
 			if (got.Result == "permerror" || got.Result == "temperror") && got.Error == "" {

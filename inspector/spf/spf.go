@@ -24,6 +24,7 @@ import (
 	"golang.org/x/net/idna"
 
 	"github.com/mailinspector/mailinspector/inspector/resolver"
+	"github.com/mailinspector/mailinspector/inspector/result"
 )
 
 // Limits of RFC 7208 section 4.6.4, which the library applies.
@@ -37,7 +38,7 @@ const (
 type Result struct {
 	// Result is the RFC 8601 word: pass, fail, softfail, neutral, none,
 	// temperror or permerror.
-	Result string `json:"result"`
+	Result result.Result `json:"result"`
 	// Reason says what the result means for this message, for people.
 	Reason string `json:"reason"`
 
@@ -145,7 +146,7 @@ func Check(ctx context.Context, r resolver.Resolver, ip netip.Addr, helo, mailFr
 	}
 	t := buildTree(rec.events)
 	res.Tree = t.root
-	res.Result = string(got)
+	res.Result = result.Result(got)
 	res.library = string(got)
 	res.VoidLookups = t.voids
 	res.Lookups = countLookups(rec.events)
@@ -174,7 +175,7 @@ func Check(ctx context.Context, r resolver.Resolver, ip netip.Addr, helo, mailFr
 	})
 	switch {
 	case syntax != nil:
-		res.Result = string(blitispf.PermError)
+		res.Result = result.PermError
 		res.Mechanism, res.MechanismDomain = "", ""
 		res.Error = fmt.Sprintf("the SPF record of %s has a %v", syntax.Domain, syntax.synErr)
 		if syntax.Error == "" {
@@ -184,7 +185,7 @@ func Check(ctx context.Context, r resolver.Resolver, ip netip.Addr, helo, mailFr
 		res.Error = describeError(err, t)
 	}
 
-	if res.Result == string(blitispf.Fail) && decider != nil {
+	if res.Result == result.Fail && decider != nil {
 		env := &macroEnv{ctx: ctx, r: r, ip: ip, sender: sender, helo: helo, domain: decider.Domain, now: time.Now()}
 		res.Explanation = explanation(env, decider)
 	}
@@ -193,7 +194,7 @@ func Check(ctx context.Context, r resolver.Resolver, ip netip.Addr, helo, mailFr
 }
 
 func (res *Result) none(errText, reason string) *Result {
-	res.Result = string(blitispf.None)
+	res.Result = result.None
 	res.Error = errText
 	res.Reason = reason
 	return res

@@ -103,7 +103,7 @@ func TestCheck(t *testing.T) {
 				ip = netip.MustParseAddr(tt.ip)
 			}
 			got := Check(context.Background(), c, ip, tt.helo, tt.from)
-			if got.Result != tt.result {
+			if string(got.Result) != tt.result {
 				t.Fatalf("result %s, want %s (error %q, trace %q)", got.Result, tt.result, got.Error, got.Trace)
 			}
 			if got.Mechanism != tt.mechanism || got.MechanismDomain != tt.mechDomain {

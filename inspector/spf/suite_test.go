@@ -346,10 +346,10 @@ func runSuiteTest(t *testing.T, server string, tc suiteTest, counts *suiteCounts
 	want := tc.results()
 	ok := false
 	for _, w := range want {
-		ok = ok || w == got.Result
+		ok = ok || w == string(got.Result)
 	}
 	counts.compared += checkCounts(t, got)
-	if got.library != got.Result {
+	if got.library != string(got.Result) {
 		counts.layered++
 	}
 	if !ok {
