@@ -166,8 +166,8 @@ func (j *judge) dkim() {
 		switch {
 		case s.Result == result.Pass:
 			for _, w := range s.Warnings {
-				if warnsVerdict(s, w) {
-					j.add(VerdictWarn, fmt.Sprintf("DKIM signature of %s: %s", s.Domain, w))
+				if warnsVerdict(w.Code) {
+					j.add(VerdictWarn, fmt.Sprintf("DKIM signature of %s: %s", s.Domain, w.Text))
 				}
 			}
 		case s.Result == result.Fail && own:
@@ -201,12 +201,22 @@ func (j *judge) dkim() {
 
 // warnsVerdict tells the warnings of a passing signature that should make
 // the whole message "warn". A 2048-bit recommendation for 1024-bit keys is
-// one; so is content appended after l=.
-func warnsVerdict(s *dkim.Result, _ string) bool {
-	for _, c := range s.WarningCodes {
-		switch c {
-		case dkim.CodeUnsignedContent, dkim.CodeExtraUnsignedInstance, dkim.CodeWeakKey,
-			dkim.CodeTesting, dkim.CodeExpiredSinceDelivery:
+// one; so is content appended after l=. An irregular but usable key record
+// (key_record_warning) is not.
+func warnsVerdict(c dkim.Code) bool {
+	switch c {
+	case dkim.CodeUnsignedContent, dkim.CodeExtraUnsignedInstance, dkim.CodeWeakKey,
+		dkim.CodeTesting, dkim.CodeExpiredSinceDelivery:
+		return true
+	}
+	return false
+}
+
+// warnsAny says whether one of a passing signature's warnings makes the
+// message "warn".
+func warnsAny(s *dkim.Result) bool {
+	for _, w := range s.Warnings {
+		if warnsVerdict(w.Code) {
 			return true
 		}
 	}
@@ -217,7 +227,7 @@ func warnsVerdict(s *dkim.Result, _ string) bool {
 func sigStatus(s *dkim.Result) string {
 	switch s.Result {
 	case result.Pass:
-		if warnsVerdict(s, "") {
+		if warnsAny(s) {
 			return VerdictWarn
 		}
 		return VerdictPass

@@ -108,8 +108,8 @@ func (c *check) judge(header []message.Field, opts Options) {
 		}
 		code := CodeOK
 		if len(res.Warnings) > 0 {
-			code = res.WarningCodes[0]
-			reason += " However, " + res.Warnings[0] + "."
+			code = res.Warnings[0].Code
+			reason += " However, " + res.Warnings[0].Text + "."
 		}
 		c.set(result.Pass, code, reason)
 		return

@@ -1,6 +1,7 @@
 package dkim
 
 import (
+	"encoding/json"
 	"time"
 
 	"github.com/mailinspector/mailinspector/inspector/result"
@@ -40,7 +41,7 @@ const (
 )
 
 // Warning codes: things that do not fail a signature but that a reader must
-// know. They appear in Result.WarningCodes, and the most important one in
+// know. They appear in Result.Warnings, and the most important one in
 // Result.Code when the result is pass.
 const (
 	CodeExtraUnsignedInstance Code = "extra_unsigned_instance" // a signed field occurs more often than h= covers it
@@ -80,10 +81,10 @@ type Result struct {
 
 	// Code is the stable machine reason; see the Code constants.
 	Code Code `json:"code"`
-	// Warnings are things that did not fail the signature but matter, each a
-	// sentence; WarningCodes holds their codes in the same order.
-	Warnings     []string `json:"warnings,omitempty"`
-	WarningCodes []Code   `json:"warning_codes,omitempty"`
+	// Warnings are things that did not fail the signature but matter, most
+	// important first. In JSON they are two lists in the same order,
+	// "warnings" (the sentences) and "warning_codes".
+	Warnings []Warning `json:"-"`
 
 	// Index counts DKIM-Signature fields from the top of the message, from 0.
 	Index int `json:"index"`
@@ -135,7 +136,60 @@ type Result struct {
 	UnsignedTruncated bool   `json:"unsigned_truncated,omitempty"`
 }
 
+// Warning is one thing that did not fail a signature but that a reader must
+// know: a stable code and a sentence.
+type Warning struct {
+	Code Code
+	Text string
+}
+
 func (r *Result) warn(code Code, text string) {
-	r.Warnings = append(r.Warnings, text)
-	r.WarningCodes = append(r.WarningCodes, code)
+	r.Warnings = append(r.Warnings, Warning{Code: code, Text: text})
+}
+
+// HasWarning says whether one of r's warnings has the code c.
+func (r *Result) HasWarning(c Code) bool {
+	for _, w := range r.Warnings {
+		if w.Code == c {
+			return true
+		}
+	}
+	return false
+}
+
+// resultJSON is the JSON form of a Result: its fields, with the warnings as
+// the two parallel lists that the report has always carried.
+type resultJSON struct {
+	*plainResult
+	Warnings     []string `json:"warnings,omitempty"`
+	WarningCodes []Code   `json:"warning_codes,omitempty"`
+}
+
+type plainResult Result
+
+// MarshalJSON writes the warnings as "warnings" and "warning_codes".
+func (r *Result) MarshalJSON() ([]byte, error) {
+	out := resultJSON{plainResult: (*plainResult)(r)}
+	for _, w := range r.Warnings {
+		out.Warnings = append(out.Warnings, w.Text)
+		out.WarningCodes = append(out.WarningCodes, w.Code)
+	}
+	return json.Marshal(out)
+}
+
+// UnmarshalJSON reads what MarshalJSON writes.
+func (r *Result) UnmarshalJSON(b []byte) error {
+	in := resultJSON{plainResult: (*plainResult)(r)}
+	if err := json.Unmarshal(b, &in); err != nil {
+		return err
+	}
+	r.Warnings = nil
+	for i, text := range in.Warnings {
+		w := Warning{Text: text}
+		if i < len(in.WarningCodes) {
+			w.Code = in.WarningCodes[i]
+		}
+		r.Warnings = append(r.Warnings, w)
+	}
+	return nil
 }

@@ -190,7 +190,7 @@ func TestVerifyFixtures(t *testing.T) {
 				return Options{Received: ts.Add(time.Minute), Now: expirationOf(t, m).Add(day)}
 			},
 			want: []expect{{result: result.Pass, code: CodeExpiredSinceDelivery, warnings: []Code{CodeExpiredSinceDelivery}, check: func(t *testing.T, r *Result) {
-				if r.ExpiredAtReceipt || !r.ExpiredNow || !strings.Contains(r.Warnings[0], "expired since delivery") {
+				if r.ExpiredAtReceipt || !r.ExpiredNow || !strings.Contains(r.Warnings[0].Text, "expired since delivery") {
 					t.Errorf("times %+v", r)
 				}
 			}}}},
@@ -224,7 +224,7 @@ func TestVerifyFixtures(t *testing.T) {
 			},
 			want: []expect{pass}},
 		{name: "From added after signing", file: "from-added.eml", want: []expect{{result: result.Pass, code: CodeExtraUnsignedInstance, warnings: []Code{CodeExtraUnsignedInstance}, check: func(t *testing.T, r *Result) {
-			if !slices.Equal(r.UnsignedDuplicates, []string{"From"}) || !strings.Contains(r.Warnings[0], "DANGER") || !strings.Contains(r.Reason, "do not trust the sender") {
+			if !slices.Equal(r.UnsignedDuplicates, []string{"From"}) || !strings.Contains(r.Warnings[0].Text, "DANGER") || !strings.Contains(r.Reason, "do not trust the sender") {
 				t.Errorf("duplicates %q, warnings %q, reason %q", r.UnsignedDuplicates, r.Warnings, r.Reason)
 			}
 		}}}},
@@ -285,8 +285,8 @@ func TestVerifyFixtures(t *testing.T) {
 				if r.Result != w.result || r.Code != w.code {
 					t.Errorf("result %d: %s (%s), want %s (%s)\nreason: %s\nwarnings: %q", i, r.Result, r.Code, w.result, w.code, r.Reason, r.Warnings)
 				}
-				if !slices.Equal(r.WarningCodes, w.warnings) {
-					t.Errorf("result %d: warning codes %q, want %q (%q)", i, r.WarningCodes, w.warnings, r.Warnings)
+				if codes := warningCodes(r); !slices.Equal(codes, w.warnings) {
+					t.Errorf("result %d: warning codes %q, want %q (%q)", i, codes, w.warnings, r.Warnings)
 				}
 				if w.bits != 0 && r.KeyBits != w.bits {
 					t.Errorf("result %d: key_bits %d, want %d", i, r.KeyBits, w.bits)
@@ -309,11 +309,13 @@ func checkWellFormed(t *testing.T, r *Result) {
 	if r.Code == "" || len(r.Reason) < 20 || strings.HasSuffix(r.Reason, "..") {
 		t.Errorf("code %q reason %q", r.Code, r.Reason)
 	}
-	if len(r.Warnings) != len(r.WarningCodes) {
-		t.Errorf("%d warnings, %d codes", len(r.Warnings), len(r.WarningCodes))
+	for _, w := range r.Warnings {
+		if w.Code == "" || w.Text == "" {
+			t.Errorf("warning %q without a code or a text", w)
+		}
 	}
-	if r.Result == result.Pass && r.Code != CodeOK && (len(r.WarningCodes) == 0 || r.WarningCodes[0] != r.Code) {
-		t.Errorf("pass with code %s but warnings %q", r.Code, r.WarningCodes)
+	if r.Result == result.Pass && r.Code != CodeOK && (len(r.Warnings) == 0 || r.Warnings[0].Code != r.Code) {
+		t.Errorf("pass with code %s but warnings %q", r.Code, r.Warnings)
 	}
 	if r.BodyChecked != (r.BodyHashComputed != "") {
 		t.Errorf("body_checked %v with computed hash %q", r.BodyChecked, r.BodyHashComputed)
@@ -418,8 +420,8 @@ func TestVerifyBodyShorterThanL(t *testing.T) {
 		t.Fatal(err)
 	}
 	r := Verify(context.Background(), client, m, Options{Now: signedAt(t, m).Add(time.Hour)})[0]
-	if r.Result != result.Fail || r.Code != CodeBodyHashMismatch || !slices.Contains(r.WarningCodes, CodeBodyTruncated) {
-		t.Errorf("%s (%s) %q", r.Result, r.Code, r.WarningCodes)
+	if r.Result != result.Fail || r.Code != CodeBodyHashMismatch || !r.HasWarning(CodeBodyTruncated) {
+		t.Errorf("%s (%s) %q", r.Result, r.Code, r.Warnings)
 	}
 	checkWellFormed(t, r)
 }
@@ -467,4 +469,13 @@ func TestVerifyDNSSEC(t *testing.T) {
 	if r.Key == nil || !r.Key.DNSSEC {
 		t.Errorf("AD bit not reported: %+v", r.Key)
 	}
+}
+
+// warningCodes lists the codes of r's warnings in order.
+func warningCodes(r *Result) []Code {
+	var codes []Code
+	for _, w := range r.Warnings {
+		codes = append(codes, w.Code)
+	}
+	return codes
 }

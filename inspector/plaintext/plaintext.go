@@ -81,7 +81,7 @@ func details(p *printer, r *inspector.Report) {
 			p.line(fmt.Sprintf("       body hash expected %s, computed %s", s.BodyHashExpected, s.BodyHashComputed))
 		}
 		for _, w := range s.Warnings {
-			p.wrap("       ! ", w)
+			p.wrap("       ! ", w.Text)
 		}
 		if s.UnsignedBytes > 0 {
 			p.line(fmt.Sprintf("       %d body bytes after l= are not signed:", s.UnsignedBytes))
