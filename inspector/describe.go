@@ -5,6 +5,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/mailinspector/mailinspector/inspector/internal/domain"
 	"github.com/mailinspector/mailinspector/inspector/message"
 )
 
@@ -32,18 +33,9 @@ func describe(r *Report, m *message.Message) {
 func author(value string) Address {
 	list, err := mail.ParseAddressList(value)
 	if err != nil || len(list) == 0 {
-		return Address{Address: strings.TrimSpace(value), Domain: domainOf(value)}
+		return Address{Address: strings.TrimSpace(value), Domain: domain.OfAddress(value)}
 	}
-	return Address{Name: list[0].Name, Address: list[0].Address, Domain: domainOf(list[0].Address)}
-}
-
-func domainOf(addr string) string {
-	addr = strings.TrimSpace(strings.Trim(strings.TrimSpace(addr), "<>"))
-	at := strings.LastIndexByte(addr, '@')
-	if at < 0 {
-		return ""
-	}
-	return strings.ToLower(strings.TrimSuffix(addr[at+1:], "."))
+	return Address{Name: list[0].Name, Address: list[0].Address, Domain: domain.OfAddress(list[0].Address)}
 }
 
 // receivedTime is when the message reached its recipient: the date stamped

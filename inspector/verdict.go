@@ -6,6 +6,7 @@ import (
 
 	"github.com/mailinspector/mailinspector/inspector/dkim"
 	"github.com/mailinspector/mailinspector/inspector/dmarc"
+	"github.com/mailinspector/mailinspector/inspector/internal/domain"
 	"github.com/mailinspector/mailinspector/inspector/recorded"
 	"github.com/mailinspector/mailinspector/inspector/result"
 	"github.com/mailinspector/mailinspector/inspector/route"
@@ -162,7 +163,7 @@ func (j *judge) dkim() {
 	var best *dkim.Result
 	status := VerdictFail
 	for _, s := range sigs {
-		own := author != "" && sameOrganisation(s.Domain, author)
+		own := author != "" && domain.SameOrg(s.Domain, author)
 		switch {
 		case s.Result == result.Pass:
 			for _, w := range s.Warnings {
@@ -252,18 +253,6 @@ func rank(s string) int {
 	return 3
 }
 
-func sameOrganisation(a, b string) bool {
-	if a == "" || b == "" {
-		return false
-	}
-	oa, ok1 := dmarc.OrgDomain(a)
-	ob, ok2 := dmarc.OrgDomain(b)
-	if !ok1 || !ok2 {
-		return strings.EqualFold(a, b)
-	}
-	return oa == ob
-}
-
 func (j *judge) spf() {
 	s := j.r.SPF
 	if s == nil {
@@ -318,7 +307,7 @@ func (j *judge) tls() {
 	for _, h := range hops {
 		// A hand-off inside one organisation (the recipient's, or the
 		// sender's own relays) does not cross the internet.
-		if !h.Encrypted && !h.Internal && !privateHop(h) && !sameOrganisation(hostOf(h.From, h.HELO), h.By) {
+		if !h.Encrypted && !h.Internal && !privateHop(h) && !domain.SameOrg(hostOf(h.From, h.HELO), h.By) {
 			name := h.From
 			if name == "" {
 				name = "an unnamed host"
@@ -470,14 +459,14 @@ func hostOf(names ...string) string {
 }
 
 // arcVouches reports whether a valid ARC chain shows that the first
-// intermediary saw mechanism (dkim or dmarc) pass for domain's organisation
+// intermediary saw mechanism (dkim or dmarc) pass for the organisation of author
 // before it forwarded the message, and names that intermediary. This is
 // the evidence receivers use to accept mail that a mailing list changed,
 // from sealers they trust; Mail Inspector has no list of trusted sealers,
 // so it uses the claim only where believing it gives a forger nothing: a
 // broken author signature counts as no signature (warn), while an enforced
 // DMARC policy still fails.
-func (j *judge) arcVouches(mechanism, domain string) (string, bool) {
+func (j *judge) arcVouches(mechanism, author string) (string, bool) {
 	a := j.r.ARC
 	if a == nil || a.Result != result.Pass {
 		return "", false
@@ -487,7 +476,7 @@ func (j *judge) arcVouches(mechanism, domain string) (string, bool) {
 		return "", false
 	}
 	for _, m := range e.AAR.Results {
-		if m.Method == mechanism && m.Result == result.Pass && sameOrganisation(m.Domain(), domain) {
+		if m.Method == mechanism && m.Result == result.Pass && domain.SameOrg(m.Domain(), author) {
 			return e.Domain, true
 		}
 	}

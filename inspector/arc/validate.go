@@ -84,7 +84,7 @@ type keyLookup struct {
 
 // key fetches the key of a selector and domain once per validation.
 func (v *validator) key(selector, domain string) (*dkim.Key, string, error) {
-	name, err := lookupName(selector, domain)
+	name, err := dkim.LookupName(selector, domain)
 	if err != nil {
 		return nil, "", err
 	}
@@ -94,17 +94,6 @@ func (v *validator) key(selector, domain string) (*dkim.Key, string, error) {
 	k, err := dkim.LookupKey(v.ctx, v.r, name)
 	v.keys[name] = &keyLookup{k, err}
 	return k, name, err
-}
-
-// lookupName is where a key is published: selector._domainkey.domain, in
-// lower case. (The dkim package computes the same for DKIM-Signature
-// fields, in Signature.LookupName, but does not export it alone.)
-func lookupName(selector, domain string) (string, error) {
-	name := strings.ToLower(selector + "._domainkey." + strings.TrimSuffix(domain, "."))
-	if len(name) > 253 {
-		return "", errors.New("the key name is longer than DNS allows")
-	}
-	return name, nil
 }
 
 // usableKey fetches the key for a signature and checks that it can verify

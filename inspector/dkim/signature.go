@@ -9,7 +9,7 @@ import (
 	"strings"
 	"time"
 
-	"golang.org/x/net/idna"
+	"github.com/mailinspector/mailinspector/inspector/internal/domain"
 )
 
 // Algorithm is a signing algorithm, the a= tag.
@@ -134,13 +134,13 @@ func ParseSignature(value string) (*Signature, error) {
 	if s.Algorithm.KeyType() == "" {
 		return s, &Error{Code: CodeUnsupportedAlgorithm, Tag: "a", Reason: fmt.Sprintf("the signing algorithm a=%s is not one this verifier knows (rsa-sha256, ed25519-sha256, rsa-sha1)", clip(string(s.Algorithm)))}
 	}
-	if err := checkDomain(s.Domain); err != nil {
+	if err := domain.CheckHostname(s.Domain); err != nil {
 		return s, tagError("d", err)
 	}
-	if err := checkDomain(s.Selector); err != nil {
+	if err := domain.CheckHostname(s.Selector); err != nil {
 		return s, tagError("s", err)
 	}
-	s.LookupName, err = lookupName(s.Selector, s.Domain)
+	s.LookupName, err = LookupName(s.Selector, s.Domain)
 	if err != nil {
 		return s, &Error{Code: CodeMalformed, Tag: "d", Reason: "tag d= or s=: " + err.Error()}
 	}
@@ -182,7 +182,7 @@ func ParseSignature(value string) (*Signature, error) {
 		if at < 0 {
 			return s, &Error{Code: CodeMalformed, Tag: "i", Reason: fmt.Sprintf("tag i=: %q has no @", clip(s.Identity))}
 		}
-		if err := checkDomain(s.Identity[at+1:]); err != nil {
+		if err := domain.CheckHostname(s.Identity[at+1:]); err != nil {
 			return s, tagError("i", err)
 		}
 	}
@@ -245,16 +245,11 @@ func (s *Signature) Check() error {
 // IdentityAligned reports whether the domain of i= is d= or a subdomain of
 // it.
 func (s *Signature) IdentityAligned() bool {
-	return subdomainOf(s.identityDomain(), s.Domain)
+	return domain.Within(s.identityDomain(), s.Domain)
 }
 
 func (s *Signature) identityDomain() string {
 	return s.Identity[strings.LastIndexByte(s.Identity, '@')+1:]
-}
-
-func subdomainOf(child, parent string) bool {
-	child, parent = strings.ToLower(child), strings.ToLower(parent)
-	return child == parent || strings.HasSuffix(child, "."+parent)
 }
 
 func malformed(err error) *Error {
@@ -301,64 +296,24 @@ func parseDigits(v string, max int) (int64, error) {
 	return n, nil
 }
 
-// checkDomain checks a d=, s= or i= domain: dot-separated labels of
-// letters, digits, hyphens and underscores (underscores are not in RFC
-// 5321's grammar but are common in selectors and harmless in DNS), or
-// UTF-8 labels that IDNA can map (RFC 8616).
-func checkDomain(d string) error {
-	if d == "" {
-		return fmt.Errorf("the domain is empty")
+// LookupName is where the key of a DKIM or ARC signature is published
+// (RFC 6376 section 3.6.2.1): selector._domainkey.domain, in lower case,
+// with any UTF-8 labels converted to A-labels (RFC 8616 section 4). A
+// trailing dot of the domain is dropped.
+func LookupName(selector, d string) (string, error) {
+	sel, ok := domain.ToASCII(selector)
+	if !ok {
+		return "", fmt.Errorf("the selector %q is not a valid internationalised name", clip(selector))
 	}
-	a, err := toASCII(d)
-	if err != nil {
-		return fmt.Errorf("%q is not a valid internationalised domain name", clip(d))
-	}
-	d = a
-	if len(d) > 253 {
-		return fmt.Errorf("the domain is longer than 253 characters")
-	}
-	for label := range strings.SplitSeq(d, ".") {
-		if label == "" || len(label) > 63 {
-			return fmt.Errorf("%q is not a valid domain name (empty or over-long label)", clip(d))
-		}
-		for i := 0; i < len(label); i++ {
-			c := label[i]
-			if !isAlpha(c) && !isDigit(c) && c != '-' && c != '_' {
-				return fmt.Errorf("%q is not a valid domain name (character %q)", clip(d), c)
-			}
-		}
-		if label[0] == '-' || label[len(label)-1] == '-' {
-			return fmt.Errorf("%q is not a valid domain name (label starts or ends with a hyphen)", clip(d))
-		}
-	}
-	return nil
-}
-
-// lookupName is where the key is published: selector._domainkey.domain, in
-// lower case, with any UTF-8 labels converted to A-labels.
-func lookupName(selector, domain string) (string, error) {
-	sel, err := toASCII(selector)
-	if err != nil {
-		return "", err
-	}
-	dom, err := toASCII(domain)
-	if err != nil {
-		return "", err
+	dom, ok := domain.ToASCII(strings.TrimSuffix(d, "."))
+	if !ok {
+		return "", fmt.Errorf("the domain %q is not a valid internationalised name", clip(d))
 	}
 	name := strings.ToLower(sel + "._domainkey." + dom)
 	if len(name) > 253 {
-		return "", fmt.Errorf("the key name %s._domainkey.%s is longer than 253 characters", clip(selector), clip(domain))
+		return "", fmt.Errorf("the key name %s._domainkey.%s is longer than 253 characters", clip(selector), clip(d))
 	}
 	return name, nil
-}
-
-func toASCII(d string) (string, error) {
-	for i := 0; i < len(d); i++ {
-		if d[i] >= 0x80 {
-			return idna.Lookup.ToASCII(d)
-		}
-	}
-	return d, nil
 }
 
 // ValidFieldName checks a header field name (RFC 5322 ftext: printable

@@ -5,6 +5,7 @@ import (
 	"strings"
 
 	msgdmarc "github.com/emersion/go-msgauth/dmarc"
+	"github.com/mailinspector/mailinspector/inspector/internal/domain"
 	"github.com/mailinspector/mailinspector/inspector/result"
 )
 
@@ -12,23 +13,23 @@ import (
 // section 3.1): strict needs the same name, relaxed the same organisational
 // domain. why says which held or failed, in words.
 func aligned(id, author string, mode msgdmarc.AlignmentMode, tag string) (bool, string) {
-	a, b := normalize(id), normalize(author)
+	a, b := domain.Normalize(id), domain.Normalize(author)
 	if a == b {
 		return true, fmt.Sprintf("%s is exactly the From domain", id)
 	}
-	same := sameOrg(a, b)
+	same := domain.SameOrg(a, b)
 	if mode == msgdmarc.AlignmentStrict {
 		if same {
 			return false, fmt.Sprintf("%s and the From domain %s belong to the same organisation (%s), but the record asks for strict alignment (%s=s), "+
-				"which needs exactly the same domain", id, author, orgOrSelf(b), tag)
+				"which needs exactly the same domain", id, author, domain.OrgOrSelf(b), tag)
 		}
 		return false, fmt.Sprintf("%s is not the From domain %s (strict alignment, %s=s, needs exactly the same domain)", id, author, tag)
 	}
 	if same {
-		return true, fmt.Sprintf("%s and the From domain %s share the organisational domain %s (relaxed alignment)", id, author, orgOrSelf(b))
+		return true, fmt.Sprintf("%s and the From domain %s share the organisational domain %s (relaxed alignment)", id, author, domain.OrgOrSelf(b))
 	}
 	return false, fmt.Sprintf("%s (organisational domain %s) and the From domain %s (organisational domain %s) belong to different organisations",
-		id, orgOrSelf(a), author, orgOrSelf(b))
+		id, domain.OrgOrSelf(a), author, domain.OrgOrSelf(b))
 }
 
 // evaluateAlignment fills the alignment table, the two booleans and the

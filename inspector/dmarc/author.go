@@ -8,6 +8,7 @@ import (
 	"net/mail"
 	"strings"
 
+	"github.com/mailinspector/mailinspector/inspector/internal/domain"
 	"github.com/mailinspector/mailinspector/inspector/message"
 )
 
@@ -30,9 +31,6 @@ type FromError struct {
 
 func (e *FromError) Error() string { return e.Msg }
 
-// maxDomain is the longest domain name DNS can carry, in ASCII form.
-const maxDomain = 253
-
 // AuthorDomain returns the author domain (RFC 7489 section 3.1) of a message
 // from the values of its From fields, one string per field, as they stand
 // in the message after "From:" (folding allowed; encoded words in display
@@ -42,7 +40,7 @@ const maxDomain = 253
 // It fails with a *FromError when there is no From field, several From
 // fields, addresses in several domains in one field, a field that is not an
 // address list, or an address without a valid domain name.
-func AuthorDomain(from []string) (domain string, addrs []string, err error) {
+func AuthorDomain(from []string) (dom string, addrs []string, err error) {
 	switch len(from) {
 	case 0:
 		return "", nil, &FromError{CodeNoFrom, "the message has no From field, so it names no author domain for DMARC to protect; " +
@@ -82,17 +80,17 @@ func AuthorDomain(from []string) (domain string, addrs []string, err error) {
 	for i, a := range list {
 		at := strings.LastIndexByte(a.Address, '@')
 		d := strings.ToLower(strings.TrimSuffix(a.Address[at+1:], "."))
-		if problem := checkDomain(d); problem != "" {
-			return "", addrs, &FromError{CodeBadDomain, fmt.Sprintf("the From address %s has no usable domain: %s", a.Address, problem)}
+		if err := checkAuthorDomain(d); err != nil {
+			return "", addrs, &FromError{CodeBadDomain, fmt.Sprintf("the From address %s has no usable domain: %v", a.Address, err)}
 		}
 		if i == 0 {
-			domain = d
-		} else if normalize(d) != normalize(domain) {
+			dom = d
+		} else if domain.Normalize(d) != domain.Normalize(dom) {
 			return "", addrs, &FromError{CodeMultipleAuthors, fmt.Sprintf("the From field holds addresses in several domains (%s); "+
 				"DMARC cannot tell which one is the author, and a mail program may show only one of them", strings.Join(addrs, ", "))}
 		}
 	}
-	return domain, addrs, nil
+	return dom, addrs, nil
 }
 
 // FromValues returns the value of every From field of m, as written (from
@@ -176,39 +174,15 @@ func unfold(s string) string {
 	return strings.TrimSpace(strings.ReplaceAll(s, "\r", ""))
 }
 
-// checkDomain says what is wrong with d as a DNS domain name, or "".
-func checkDomain(d string) string {
-	if d == "" {
-		return "it is empty"
-	}
+// checkAuthorDomain says what is wrong with d as the domain of an author
+// address, or nil: an address literal has no DNS name to publish a DMARC
+// record under (RFC 7489 section 3.1), and otherwise d must be a domain
+// name.
+func checkAuthorDomain(d string) error {
 	if strings.HasPrefix(d, "[") {
-		return "it is an address literal (" + d + "), which has no DNS name to publish a DMARC record under"
+		return fmt.Errorf("it is an address literal (%s), which has no DNS name to publish a DMARC record under", d)
 	}
-	if len(d) > 4*maxDomain {
-		return "it is longer than DNS allows (253 characters)"
-	}
-	ascii, ok := toASCII(d)
-	if !ok {
-		return fmt.Sprintf("%q is not a valid internationalised name", d)
-	}
-	if len(ascii) > maxDomain {
-		return "it is longer than DNS allows (253 characters)"
-	}
-	for _, l := range strings.Split(ascii, ".") {
-		if l == "" {
-			return fmt.Sprintf("%q has an empty label", d)
-		}
-		if len(l) > 63 {
-			return fmt.Sprintf("%q has a label longer than 63 characters", d)
-		}
-		for i := 0; i < len(l); i++ {
-			c := l[i]
-			if !(c >= 'a' && c <= 'z' || c >= '0' && c <= '9' || c == '-' || c == '_') {
-				return fmt.Sprintf("%q holds the character %q, which domain names cannot contain", d, c)
-			}
-		}
-	}
-	return ""
+	return domain.Check(d)
 }
 
 // clip shortens s for quoting in a sentence.

@@ -16,6 +16,7 @@ import (
 
 	msgdmarc "github.com/emersion/go-msgauth/dmarc"
 
+	"github.com/mailinspector/mailinspector/inspector/internal/domain"
 	"github.com/mailinspector/mailinspector/inspector/resolver"
 	"github.com/mailinspector/mailinspector/inspector/result"
 )
@@ -148,7 +149,7 @@ func (r *Result) Enforced() bool {
 // and reason.
 func Check(ctx context.Context, r resolver.Resolver, in Input) *Result {
 	res := &Result{Disposition: "none"}
-	domain, addrs, err := AuthorDomain(in.From)
+	author, addrs, err := AuthorDomain(in.From)
 	res.Addresses = addrs
 	if err != nil {
 		fe := err.(*FromError)
@@ -156,24 +157,24 @@ func Check(ctx context.Context, r resolver.Resolver, in Input) *Result {
 		res.Reason = "DMARC cannot be checked: " + fe.Msg + "."
 		return res
 	}
-	res.Domain = domain
+	res.Domain = author
 	if EightBitFrom(in.From[0]) {
 		res.Notes = append(res.Notes, "the From field's display name holds raw 8-bit bytes, which RFC 5322 does not allow (an old mail program writes names so); the address was read from it as usual")
 	}
-	ascii := normalize(domain)
-	org, hasOrg := OrgDomain(domain)
+	ascii := domain.Normalize(author)
+	org, hasOrg := domain.Org(author)
 	if hasOrg {
 		res.OrgDomain = org
 	} else {
-		res.OrgDomain = domain
-		res.Notes = append(res.Notes, fmt.Sprintf("%s is itself a public suffix, so it is its own organisational domain", domain))
+		res.OrgDomain = author
+		res.Notes = append(res.Notes, fmt.Sprintf("%s is itself a public suffix, so it is its own organisational domain", author))
 	}
 
 	// Record discovery, RFC 7489 section 6.6.3.
 	found := fetch(ctx, r, ascii)
 	atOrg := false
-	if found.temp == nil && len(found.records) == 0 && hasOrg && normalize(org) != ascii {
-		found = fetch(ctx, r, normalize(org))
+	if found.temp == nil && len(found.records) == 0 && hasOrg && domain.Normalize(org) != ascii {
+		found = fetch(ctx, r, domain.Normalize(org))
 		atOrg = true
 	}
 	if found.temp != nil {
@@ -185,13 +186,13 @@ func Check(ctx context.Context, r resolver.Resolver, in Input) *Result {
 	switch len(found.records) {
 	case 0:
 		res.Result, res.Code = result.None, CodeNoRecord
-		where := "_dmarc." + domain
+		where := "_dmarc." + author
 		if atOrg {
 			where += " nor at _dmarc." + org
 		}
 		res.Reason = fmt.Sprintf("%s publishes no DMARC record (none at %s), so its owner has not said what to do with mail that fails "+
 			"authentication: anyone can send mail that looks as if it came from %s without a receiver being told to refuse it.",
-			domain, where, domain)
+			author, where, author)
 		if !hasOrg {
 			res.Code = CodeNoOrgDomain
 		}
@@ -216,16 +217,16 @@ func Check(ctx context.Context, r resolver.Resolver, in Input) *Result {
 	res.Notes = append(res.Notes, rec.Notes...)
 	fillRecord(res, rec)
 
-	// Which policy applies: p at the domain itself, else sp for a
+	// Which policy applies: p at the author itself, else sp for a
 	// subdomain, or np for one that does not exist (RFC 9091).
 	res.Policy, res.PolicyTag = string(rec.Policy), "p"
-	res.PolicyReason = fmt.Sprintf("the record was found at the author domain %s itself, so its p tag applies", domain)
+	res.PolicyReason = fmt.Sprintf("the record was found at the author domain %s itself, so its p tag applies", author)
 	if atOrg {
 		res.PolicyReason = fmt.Sprintf("%s has no record of its own; the record of its organisational domain %s applies, "+
-			"and it has no sp tag, so its p tag covers subdomains too", domain, org)
+			"and it has no sp tag, so its p tag covers subdomains too", author, org)
 		if rec.SubdomainPolicy != "" {
 			res.Policy, res.PolicyTag = string(rec.SubdomainPolicy), "sp"
-			res.PolicyReason = fmt.Sprintf("%s is a subdomain of %s, whose record applies; its sp tag sets the policy for subdomains", domain, org)
+			res.PolicyReason = fmt.Sprintf("%s is a subdomain of %s, whose record applies; its sp tag sets the policy for subdomains", author, org)
 		}
 		if rec.NP != "" {
 			ex, note := exists(ctx, r, ascii)
@@ -235,7 +236,7 @@ func Check(ctx context.Context, r resolver.Resolver, in Input) *Result {
 			if !ex {
 				res.Policy, res.PolicyTag = string(rec.NP), "np"
 				res.PolicyReason = fmt.Sprintf("%s does not exist in DNS (no A, AAAA or MX record), so the np tag of %s, for non-existent subdomains, applies",
-					domain, org)
+					author, org)
 			}
 		}
 	}

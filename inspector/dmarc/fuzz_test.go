@@ -5,6 +5,8 @@ import (
 	"regexp"
 	"strings"
 	"testing"
+
+	"github.com/mailinspector/mailinspector/inspector/internal/domain"
 )
 
 // FuzzAuthorDomain feeds From values to the author-domain parser: it must
@@ -37,10 +39,10 @@ func FuzzAuthorDomain(f *testing.F) {
 			}
 			return
 		}
-		if len(from) != 1 || d == "" || checkDomain(d) != "" {
+		if len(from) != 1 || d == "" || checkAuthorDomain(d) != nil {
 			t.Fatalf("AuthorDomain(%q) = %q without error", from, d)
 		}
-		OrgDomain(d)
+		domain.Org(d)
 	})
 }
 

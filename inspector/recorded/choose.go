@@ -4,7 +4,7 @@ import (
 	"fmt"
 	"strings"
 
-	"github.com/mailinspector/mailinspector/inspector/dmarc"
+	"github.com/mailinspector/mailinspector/inspector/internal/domain"
 	"github.com/mailinspector/mailinspector/inspector/message"
 )
 
@@ -56,7 +56,7 @@ type Untrusted struct {
 // that need the Received fields.
 func Choose(m *message.Message, hs []*Header, rcv Receiver) *Choice {
 	c := &Choice{}
-	host := normalizeName(rcv.Host)
+	host := domain.Normalize(rcv.Host)
 	limit := arrival(m, rcv.Received)
 	for _, h := range hs {
 		if h.Field == ARCAuthenticationResults {
@@ -64,7 +64,7 @@ func Choose(m *message.Message, hs []*Header, rcv Receiver) *Choice {
 			continue
 		}
 		why := ""
-		id := normalizeName(h.AuthservID)
+		id := domain.Normalize(h.AuthservID)
 		switch {
 		case host == "":
 			why = "the receiving server could not be identified from the Received fields, so no Authentication-Results field can be attributed to it"
@@ -76,7 +76,7 @@ func Choose(m *message.Message, hs []*Header, rcv Receiver) *Choice {
 		case id == "":
 			// Microsoft writes no authserv-id. Above the receiver's own
 			// Received field, a field was added on the receiving side.
-		case !sameSide(id, host):
+		case !domain.SameOrg(id, host):
 			why = fmt.Sprintf("its authserv-id %s is not the receiving server %s nor of its organisation, so it was written by someone else "+
 				"(possibly the sender, to mislead a reader)", h.AuthservID, rcv.Host)
 		}
@@ -95,7 +95,7 @@ func Choose(m *message.Message, hs []*Header, rcv Receiver) *Choice {
 	if c.Trusted != nil {
 		for i := range c.Untrusted {
 			u := &c.Untrusted[i]
-			if u.Index < c.Trusted.Index && !sameSide(normalizeName(u.AuthservID), host) {
+			if u.Index < c.Trusted.Index && !domain.SameOrg(domain.Normalize(u.AuthservID), host) {
 				u.Why = fmt.Sprintf("it was added after the receiver's own field, by %s, not by the receiving server %s", orUnknown(u.AuthservID), rcv.Host)
 			}
 		}
@@ -126,24 +126,6 @@ func arrival(m *message.Message, received int) int {
 		}
 	}
 	return -1
-}
-
-// sameSide says whether authserv-id id names the receiving host: the host
-// itself, or a name of the same organisation.
-func sameSide(id, host string) bool {
-	if id == "" || host == "" {
-		return false
-	}
-	if id == host {
-		return true
-	}
-	a, okA := dmarc.OrgDomain(id)
-	b, okB := dmarc.OrgDomain(host)
-	return okA && okB && a == b
-}
-
-func normalizeName(s string) string {
-	return strings.ToLower(strings.TrimSuffix(strings.TrimSpace(s), "."))
 }
 
 func orUnknown(s string) string {

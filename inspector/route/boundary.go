@@ -3,6 +3,8 @@ package route
 import (
 	"fmt"
 	"strings"
+
+	"github.com/mailinspector/mailinspector/inspector/internal/domain"
 )
 
 // hopName is the name to judge a hop's sending host by: the reverse-DNS
@@ -29,11 +31,11 @@ func (rt *Route) strongInternal(h *Hop, recipientOrg string) string {
 		return fmt.Sprintf("it came from %s, %s", h.IP.WithZone(""), internalAddr(h.IP))
 	case h.Received.ByIP.IsValid() && h.Received.ByIP.WithZone("") == h.IP.WithZone(""):
 		return "the same address appears on both sides"
-	case h.RDNS != "" && sameHost(h.RDNS, h.By):
+	case h.RDNS != "" && domain.Equal(h.RDNS, h.By):
 		return "the same host appears on both sides"
-	case h.RDNS == "" && !h.Received.RDNSUnknown && sameHost(h.HELO, h.By):
+	case h.RDNS == "" && !h.Received.RDNSUnknown && domain.Equal(h.HELO, h.By):
 		return "the same host appears on both sides"
-	case recipientOrg != "" && inDomain(hopName(h), recipientOrg):
+	case recipientOrg != "" && domain.Within(hopName(h), recipientOrg):
 		return fmt.Sprintf("the sending host %s belongs to the recipient's domain %s", hopName(h), recipientOrg)
 	}
 	return ""
@@ -46,7 +48,7 @@ func (rt *Route) strongInternal(h *Hop, recipientOrg string) string {
 // "google.com", is too broad and not used).
 func (rt *Route) byMX(h *Hop) (reason string, ok bool) {
 	for _, mx := range rt.MX {
-		if sameHost(h.By, mx) {
+		if domain.Equal(h.By, mx) {
 			return fmt.Sprintf("It was received by %s, an MX host of %s: the message entered the recipient's servers there, from %s.",
 				h.By, rt.RecipientDomain, h.IP), true
 		}
@@ -57,7 +59,7 @@ func (rt *Route) byMX(h *Hop) (reason string, ok bool) {
 			continue
 		}
 		parent := mx[dot+1:]
-		if strings.Count(parent, ".") >= 2 && inDomain(h.By, parent) {
+		if strings.Count(parent, ".") >= 2 && domain.Within(h.By, parent) {
 			return fmt.Sprintf("It was received by %s, a server of %s like %s, the MX host of %s: the message entered the recipient's servers there, from %s.",
 				h.By, parent, mx, rt.RecipientDomain, h.IP), true
 		}
@@ -86,16 +88,16 @@ func (rt *Route) chooseBoundary(opts Options) {
 		rt.candidates()
 		return
 	}
-	recipientOrg := orgDomain(rt.RecipientDomain)
+	recipientOrg, _ := domain.Org(rt.RecipientDomain)
 	providers := map[string]bool{}
 	for _, mx := range rt.MX {
-		if d := orgDomain(mx); d != "" && d != recipientOrg {
+		if d, ok := domain.Org(mx); ok && d != recipientOrg {
 			providers[d] = true
 		}
 	}
 	// The topmost receiving host named is the recipient's final server.
 	for i := range rt.Hops {
-		if d := orgDomain(rt.Hops[i].By); d != "" {
+		if d, ok := domain.Org(rt.Hops[i].By); ok {
 			if d != recipientOrg {
 				providers[d] = true
 			}
@@ -103,8 +105,8 @@ func (rt *Route) chooseBoundary(opts Options) {
 		}
 	}
 	inProvider := func(host string) bool {
-		d := orgDomain(host)
-		return d != "" && providers[d]
+		d, ok := domain.Org(host)
+		return ok && providers[d]
 	}
 
 	lastWeak := -1
@@ -118,14 +120,15 @@ func (rt *Route) chooseBoundary(opts Options) {
 			rt.setBoundary(i, reason)
 			break
 		}
-		if name := hopName(h); name != "" && inProvider(name) && (inProvider(h.By) || inDomain(h.By, recipientOrg)) {
+		if name := hopName(h); name != "" && inProvider(name) && (inProvider(h.By) || domain.Within(h.By, recipientOrg)) {
 			if rt.Recorded.ClientIP.IsValid() && rt.Recorded.ClientIP == h.IP.WithZone("") {
 				rt.setBoundary(i, fmt.Sprintf("It comes from %s (%s), a host of the same provider as the receiving servers, and the receiver recorded this address as the client: the sender uses the same mail provider as the recipient.",
 					name, h.IP))
 				break
 			}
+			provider, _ := domain.Org(name)
 			h.Internal = true
-			h.InternalReason = fmt.Sprintf("%s and %s both belong to the provider %s that runs the recipient's mail", name, h.By, orgDomain(name))
+			h.InternalReason = fmt.Sprintf("%s and %s both belong to the provider %s that runs the recipient's mail", name, h.By, provider)
 			lastWeak = i
 			continue
 		}

@@ -2,9 +2,6 @@ package route
 
 import (
 	"net/netip"
-	"strings"
-
-	"golang.org/x/net/publicsuffix"
 )
 
 // internalNets are the address ranges that never connect from the
@@ -39,36 +36,4 @@ func internalAddr(ip netip.Addr) string {
 		}
 	}
 	return ""
-}
-
-// orgDomain is the registrable domain of a host name (public suffix plus
-// one label), lower case; "" for an address, a single label or a suffix.
-func orgDomain(host string) string {
-	host = strings.ToLower(strings.TrimSuffix(strings.TrimSpace(host), "."))
-	if host == "" || !strings.Contains(host, ".") {
-		return ""
-	}
-	if _, err := netip.ParseAddr(strings.Trim(host, "[]")); err == nil {
-		return ""
-	}
-	d, err := publicsuffix.EffectiveTLDPlusOne(host)
-	if err != nil {
-		return ""
-	}
-	return d
-}
-
-// inDomain reports whether host is domain or below it.
-func inDomain(host, domain string) bool {
-	host = strings.ToLower(strings.TrimSuffix(host, "."))
-	domain = strings.ToLower(strings.TrimSuffix(domain, "."))
-	return domain != "" && (host == domain || strings.HasSuffix(host, "."+domain))
-}
-
-// sameHost compares two host names without regard to case or a trailing
-// dot.
-func sameHost(a, b string) bool {
-	a = strings.ToLower(strings.TrimSuffix(a, "."))
-	b = strings.ToLower(strings.TrimSuffix(b, "."))
-	return a != "" && a == b
 }

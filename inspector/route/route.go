@@ -21,6 +21,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/mailinspector/mailinspector/inspector/internal/domain"
 	"github.com/mailinspector/mailinspector/inspector/message"
 	"github.com/mailinspector/mailinspector/inspector/received"
 	"github.com/mailinspector/mailinspector/inspector/resolver"
@@ -312,16 +313,11 @@ func (rt *Route) recipient(m *message.Message, opts Options) {
 	}
 }
 
-// domainOf returns the lower-case domain of an address such as
-// "<bob@example.org>" or "bob@example.org", or "".
+// domainOf returns the domain of an envelope address such as
+// "<bob@example.org>", or "" when it has none that DNS could hold.
 func domainOf(addr string) string {
-	addr = strings.Trim(strings.TrimSpace(addr), "<>")
-	i := strings.LastIndexByte(addr, '@')
-	if i < 0 {
-		return ""
-	}
-	d := strings.ToLower(strings.Trim(addr[i+1:], "<> ."))
-	if !strings.Contains(d, ".") || strings.ContainsAny(d, " ,;<>()[]") {
+	d := domain.OfAddress(addr)
+	if !strings.Contains(d, ".") || domain.Check(d) != nil {
 		return ""
 	}
 	return d

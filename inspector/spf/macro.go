@@ -10,6 +10,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/mailinspector/mailinspector/inspector/internal/domain"
 	"github.com/mailinspector/mailinspector/inspector/resolver"
 )
 
@@ -176,7 +177,7 @@ func (e *macroEnv) validatedName() string {
 		}
 	}
 	for _, n := range valid {
-		if isSubdomain(n, e.domain) {
+		if domain.Within(n, e.domain) {
 			return n
 		}
 	}
@@ -184,14 +185,6 @@ func (e *macroEnv) validatedName() string {
 		return valid[0]
 	}
 	return "unknown"
-}
-
-// isSubdomain reports whether name is domain or below it, comparing labels
-// without regard to ASCII case or a trailing dot.
-func isSubdomain(name, domain string) bool {
-	name = strings.ToLower(strings.TrimSuffix(name, "."))
-	domain = strings.ToLower(strings.TrimSuffix(domain, "."))
-	return name == domain || strings.HasSuffix(name, "."+domain)
 }
 
 // truncateDomain shortens an expanded domain longer than 253 characters by

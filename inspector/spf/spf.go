@@ -21,8 +21,8 @@ import (
 	"time"
 
 	blitispf "blitiri.com.ar/go/spf"
-	"golang.org/x/net/idna"
 
+	"github.com/mailinspector/mailinspector/inspector/internal/domain"
 	"github.com/mailinspector/mailinspector/inspector/resolver"
 	"github.com/mailinspector/mailinspector/inspector/result"
 )
@@ -203,7 +203,10 @@ func (res *Result) none(errText, reason string) *Result {
 // checkDomain applies RFC 7208 section 4.3: a domain that is malformed or
 // not multi-label gives none before any lookup. A non-ASCII (IDN) domain
 // is turned into its ASCII form. It returns the domain to check, or a
-// reason it cannot be checked.
+// reason it cannot be checked. It is looser than domain.Check on purpose:
+// RFC 7208 calls malformed only what cannot be a DNS name at all (empty or
+// over-long labels, white space), and the RFC 7208 test suite expects other
+// characters to be looked up.
 func checkDomain(d string) (string, string) {
 	if d == "" {
 		return "", "There is no domain to check: the sender address and the HELO name are both empty."
@@ -211,16 +214,9 @@ func checkDomain(d string) (string, string) {
 	if strings.HasPrefix(d, "[") {
 		return "", "The domain \"" + d + "\" is an address literal, not a domain name, so it has no SPF policy."
 	}
-	ascii := d
-	for i := 0; i < len(d); i++ {
-		if d[i] >= 0x80 {
-			a, err := idna.Lookup.ToASCII(d)
-			if err != nil {
-				return "", "The domain \"" + d + "\" is not a valid internationalised domain name, so SPF cannot be checked."
-			}
-			ascii = a
-			break
-		}
+	ascii, ok := domain.ToASCII(d)
+	if !ok {
+		return "", "The domain \"" + d + "\" is not a valid internationalised domain name, so SPF cannot be checked."
 	}
 	name := strings.TrimSuffix(ascii, ".")
 	labels := strings.Split(name, ".")

@@ -1,4 +1,4 @@
-package dmarc
+package domain
 
 import (
 	"bufio"
@@ -9,12 +9,12 @@ import (
 
 // pslTests is the public suffix list's own test data (CC0), kept outside
 // the repository with the other conformance suites.
-const pslTests = "../../../shared/conformance/psl/tests.txt"
+const pslTests = "../../../../shared/conformance/psl/tests.txt"
 
 // builtinListExceptions maps each check of pslTests that the list built
 // into golang.org/x/net/publicsuffix (v0.62.0) answers differently from the
 // snapshot to the answer it gives. It is empty: all 78 checks agree. Four of
-// them (Unicode names under 公司.cn) agree only because OrgDomain turns
+// them (Unicode names under 公司.cn) agree only because Org turns
 // Unicode labels into "xn--" form (with golang.org/x/net/idna) before asking, since the built-in list is
 // keyed that way; asked in Unicode, the list gives the public suffix 公司.cn
 // itself for 食狮.公司.cn, www.食狮.公司.cn and shishi.公司.cn, and 公司.cn for
@@ -22,7 +22,7 @@ const pslTests = "../../../shared/conformance/psl/tests.txt"
 // answer given, so the difference is seen, not hidden.
 var builtinListExceptions = map[string]string{}
 
-func TestOrgDomainPSL(t *testing.T) {
+func TestOrgPSL(t *testing.T) {
 	f, err := os.Open(pslTests)
 	if err != nil {
 		t.Skipf("public suffix list tests not available (%v); they live in the shared conformance folder", err)
@@ -44,7 +44,7 @@ func TestOrgDomainPSL(t *testing.T) {
 			in = ""
 		}
 		n++
-		got, ok := OrgDomain(in)
+		got, ok := Org(in)
 		if !ok {
 			got = "null"
 		}
@@ -59,7 +59,7 @@ func TestOrgDomainPSL(t *testing.T) {
 			t.Logf("%s:%d: known exception: %s gives %s, the snapshot says %s", pslTests, line, fields[0], got, want)
 			continue
 		}
-		t.Errorf("%s:%d: OrgDomain(%q) = %s, want %s", pslTests, line, in, got, want)
+		t.Errorf("%s:%d: Org(%q) = %s, want %s", pslTests, line, in, got, want)
 	}
 	if err := sc.Err(); err != nil {
 		t.Fatal(err)
@@ -77,11 +77,11 @@ func TestToASCII(t *testing.T) {
 		"食狮.公司.cn":            "xn--85x722f.xn--55qx5d.cn",
 		"_dmarc.Shop.Example": "_dmarc.shop.example",
 	} {
-		if got, ok := toASCII(in); !ok || got != want {
-			t.Errorf("toASCII(%q) = %q, %v; want %q", in, got, ok, want)
+		if got, ok := ToASCII(in); !ok || got != want {
+			t.Errorf("ToASCII(%q) = %q, %v; want %q", in, got, ok, want)
 		}
 	}
-	if got, ok := toASCII("a.\xff.example"); ok {
+	if got, ok := ToASCII("a.\xff.example"); ok {
 		t.Errorf("toASCII accepted invalid UTF-8: %q", got)
 	}
 }
