@@ -1,6 +1,7 @@
 package spf
 
 import (
+	"errors"
 	"fmt"
 	"net/netip"
 	"regexp"
@@ -89,117 +90,168 @@ func (r *Record) Modifier(name string) *Term {
 	return nil
 }
 
+// parseTerm reads one term of a record, a modifier (name=value) or a
+// directive ([qualifier] mechanism), by the grammar of RFC 7208 section
+// 12. Any error is a *SyntaxError naming the term.
 func parseTerm(f string) (Term, error) {
+	if err := checkPrintable(f); err != nil {
+		return Term{}, err
+	}
+	if eq := strings.IndexByte(f, '='); eq > 0 && isModifierName(f[:eq]) {
+		return parseModifier(f, eq)
+	}
+	t, name, arg := splitDirective(f)
+	check := mechanismChecks[t.Name]
+	if check == nil {
+		return t, &SyntaxError{f, "\"" + name + "\" is not an SPF mechanism"}
+	}
+	if err := check(t.Name, arg); err != nil {
+		return t, &SyntaxError{f, err.Error()}
+	}
+	return t, nil
+}
+
+// checkPrintable rejects a term with a byte that is not printable ASCII:
+// the grammar of RFC 7208 section 12 allows no other between the spaces
+// that separate terms.
+func checkPrintable(f string) error {
 	for i := 0; i < len(f); i++ {
 		if f[i] < 0x21 || f[i] > 0x7e {
 			what := "a non-ASCII character"
 			if f[i] < 0x80 {
 				what = fmt.Sprintf("the control character 0x%02x", f[i])
 			}
-			return Term{}, &SyntaxError{f, "it contains " + what + ", and SPF records are printable ASCII"}
+			return &SyntaxError{f, "it contains " + what + ", and SPF records are printable ASCII"}
 		}
 	}
-	t := Term{Text: f}
-	if eq := strings.IndexByte(f, '='); eq > 0 && isModifierName(f[:eq]) {
-		t.Modifier = true
-		t.Name = strings.ToLower(f[:eq])
-		t.Value = f[eq+1:]
-		switch t.Name {
-		case "redirect", "exp":
-			if t.Value == "" {
-				return t, &SyntaxError{f, "the " + t.Name + "= modifier needs a domain"}
-			}
-			if err := checkDomainSpec(t.Value, false); err != nil {
-				return t, &SyntaxError{f, err.Error()}
-			}
-		default:
-			if err := checkMacroString(t.Value, false); err != nil {
-				return t, &SyntaxError{f, err.Error()}
-			}
+	return nil
+}
+
+// parseModifier reads the modifier f, whose "=" is at eq. redirect= and
+// exp= take a domain-spec (RFC 7208 sections 6.1 and 6.2); any other
+// modifier is ignored in evaluation (section 6) but its value must still
+// be a macro-string (section 12).
+func parseModifier(f string, eq int) (Term, error) {
+	t := Term{Text: f, Modifier: true, Name: strings.ToLower(f[:eq]), Value: f[eq+1:]}
+	var err error
+	switch t.Name {
+	case "redirect", "exp":
+		if t.Value == "" {
+			return t, &SyntaxError{f, "the " + t.Name + "= modifier needs a domain"}
 		}
-		return t, nil
+		err = checkDomainSpec(t.Value, false)
+	default:
+		err = checkMacroString(t.Value, false)
 	}
+	if err != nil {
+		return t, &SyntaxError{f, err.Error()}
+	}
+	return t, nil
+}
+
+// splitDirective splits the directive f (RFC 7208 section 4.6.2) into its
+// qualifier, its mechanism's name as written, and the argument after the
+// name: "", ":" domain-spec, a "/" prefix length, or both.
+func splitDirective(f string) (t Term, name, arg string) {
+	t = Term{Text: f}
 	rest := f
 	if strings.ContainsRune("+-~?", rune(f[0])) {
 		t.Qualifier, rest = f[:1], f[1:]
 	}
-	name := rest
+	name = rest
 	if i := strings.IndexAny(rest, ":/"); i >= 0 {
 		name = rest[:i]
 	}
 	t.Name = strings.ToLower(name)
-	arg := rest[len(name):] // "", ":...", or "/..."
-	if strings.HasPrefix(arg, ":") {
-		t.Value = arg[1:]
-	} else {
-		t.Value = arg
+	arg = rest[len(name):]
+	t.Value = strings.TrimPrefix(arg, ":")
+	return t, name, arg
+}
+
+// mechanismChecks check the argument of each mechanism of RFC 7208
+// section 5, given the mechanism's name in lower case and the argument.
+var mechanismChecks = map[string]func(name, arg string) error{
+	"all":     checkNoArg,      // section 5.1
+	"include": checkDomainArg,  // section 5.2
+	"a":       checkHostArg,    // section 5.3
+	"mx":      checkHostArg,    // section 5.4
+	"ptr":     checkPTRArg,     // section 5.5
+	"ip4":     checkNetworkArg, // section 5.6
+	"ip6":     checkNetworkArg, // section 5.6
+	"exists":  checkDomainArg,  // section 5.7
+}
+
+// checkNoArg checks that "all" has nothing after its name.
+func checkNoArg(name, arg string) error {
+	if arg != "" {
+		return errors.New("\"" + name + "\" takes no argument")
 	}
-	bad := func(reason string) (Term, error) { return t, &SyntaxError{f, reason} }
-	switch t.Name {
-	case "all":
-		if arg != "" {
-			return bad("\"all\" takes no argument")
-		}
-	case "include", "exists":
-		if !strings.HasPrefix(arg, ":") || t.Value == "" {
-			return bad("\"" + t.Name + "\" needs a domain after a colon")
-		}
-		if err := checkDomainSpec(t.Value, false); err != nil {
-			return bad(err.Error())
-		}
-	case "a", "mx":
-		domain, cidr := splitCIDR(arg)
-		if strings.HasPrefix(domain, ":") {
-			if len(domain) == 1 {
-				return bad("a colon must be followed by a domain")
-			}
-			if err := checkDomainSpec(domain[1:], false); err != nil {
-				return bad(err.Error())
-			}
-		} else if domain != "" {
-			return bad("unexpected text after \"" + t.Name + "\"")
-		}
-		if err := checkDualCIDR(cidr); err != nil {
-			return bad(err.Error())
-		}
-	case "ptr":
-		if arg == "" {
-			break
-		}
-		if !strings.HasPrefix(arg, ":") || len(arg) == 1 {
-			return bad("\"ptr\" takes only a domain after a colon")
-		}
-		if err := checkDomainSpec(arg[1:], false); err != nil {
-			return bad(err.Error())
-		}
-	case "ip4", "ip6":
-		if !strings.HasPrefix(arg, ":") {
-			return bad("\"" + t.Name + "\" needs an address after a colon")
-		}
-		addr, prefix, hasPrefix := strings.Cut(arg[1:], "/")
-		if t.Name == "ip4" {
-			if !isDottedQuad(addr) {
-				return bad("\"" + addr + "\" is not an IPv4 address")
-			}
-		} else {
-			a, err := netip.ParseAddr(addr)
-			if err != nil || !a.Is6() || a.Zone() != "" || !strings.Contains(addr, ":") {
-				return bad("\"" + addr + "\" is not an IPv6 address")
-			}
-		}
-		if hasPrefix {
-			max := 32
-			if t.Name == "ip6" {
-				max = 128
-			}
-			if err := checkPrefix(prefix, max); err != nil {
-				return bad(err.Error())
-			}
-		}
-	default:
-		return bad("\"" + name + "\" is not an SPF mechanism")
+	return nil
+}
+
+// checkDomainArg checks the ":" domain-spec that include and exists
+// require.
+func checkDomainArg(name, arg string) error {
+	return checkColonDomain(arg, "\""+name+"\" needs a domain after a colon")
+}
+
+// checkPTRArg checks the optional ":" domain-spec of ptr.
+func checkPTRArg(_, arg string) error {
+	if arg == "" {
+		return nil
 	}
-	return t, nil
+	return checkColonDomain(arg, "\"ptr\" takes only a domain after a colon")
+}
+
+// checkColonDomain checks ":" domain-spec; missing is the reason given
+// when arg is not a colon followed by something.
+func checkColonDomain(arg, missing string) error {
+	if !strings.HasPrefix(arg, ":") || len(arg) == 1 {
+		return errors.New(missing)
+	}
+	return checkDomainSpec(arg[1:], false)
+}
+
+// checkHostArg checks the argument of a and mx: [ ":" domain-spec ]
+// [ dual-cidr-length ].
+func checkHostArg(name, arg string) error {
+	domain, cidr := splitCIDR(arg)
+	switch {
+	case strings.HasPrefix(domain, ":"):
+		if err := checkColonDomain(domain, "a colon must be followed by a domain"); err != nil {
+			return err
+		}
+	case domain != "":
+		return errors.New("unexpected text after \"" + name + "\"")
+	}
+	return checkDualCIDR(cidr)
+}
+
+// checkNetworkArg checks the argument of ip4 and ip6: ":" and an address
+// of the mechanism's family, with an optional prefix length.
+func checkNetworkArg(name, arg string) error {
+	if !strings.HasPrefix(arg, ":") {
+		return errors.New("\"" + name + "\" needs an address after a colon")
+	}
+	family, max, valid := "IPv4", 32, isDottedQuad
+	if name == "ip6" {
+		family, max, valid = "IPv6", 128, isIPv6Network
+	}
+	addr, prefix, hasPrefix := strings.Cut(arg[1:], "/")
+	if !valid(addr) {
+		return errors.New("\"" + addr + "\" is not an " + family + " address")
+	}
+	if !hasPrefix {
+		return nil
+	}
+	return checkPrefix(prefix, max)
+}
+
+// isIPv6Network checks ip6-network: an IPv6 address in text form, with
+// colons and without a zone.
+func isIPv6Network(s string) bool {
+	a, err := netip.ParseAddr(s)
+	return err == nil && a.Is6() && a.Zone() == "" && strings.Contains(s, ":")
 }
 
 // isModifierName checks name = ALPHA *( ALPHA / DIGIT / "-" / "_" / "." ).
