@@ -7,6 +7,7 @@ import (
 
 	"github.com/mailinspector/mailinspector/inspector/internal/domain"
 	"github.com/mailinspector/mailinspector/inspector/message"
+	"github.com/mailinspector/mailinspector/inspector/received"
 )
 
 // describe fills the parts of the report that identify the message.
@@ -39,19 +40,16 @@ func author(value string) Address {
 }
 
 // receivedTime is when the message reached its recipient: the date stamped
-// by the topmost Received field, else the Date field.
+// by the topmost Received field, else the Date field. Both are read with the
+// Received parser, so that this time and the route's are the same.
 func receivedTime(m *message.Message) (time.Time, bool) {
 	if f := m.First("Received"); f != nil {
-		if i := strings.LastIndexByte(f.Value, ';'); i >= 0 {
-			if t, err := mail.ParseDate(strings.TrimSpace(f.Value[i+1:])); err == nil {
-				return t, true
-			}
+		if r, _ := received.Parse(f.RawValue()); !r.Time.IsZero() {
+			return r.Time, true
 		}
 	}
 	if f := m.First("Date"); f != nil {
-		if t, err := mail.ParseDate(strings.TrimSpace(f.Value)); err == nil {
-			return t, true
-		}
+		return received.ParseDate(f.Value)
 	}
 	return time.Time{}, false
 }

@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/mailinspector/mailinspector/inspector/dkim"
+	"github.com/mailinspector/mailinspector/inspector/internal/text"
 	"github.com/mailinspector/mailinspector/inspector/message"
 	"github.com/mailinspector/mailinspector/inspector/recorded"
 )
@@ -118,7 +119,7 @@ func ParseSets(m *message.Message) ([]*Set, error) {
 		default:
 			continue
 		}
-		value := fieldValue(f)
+		value := f.RawValue()
 		var inst int
 		var err error
 		if kind == ResultsField {
@@ -203,20 +204,6 @@ func nextAbove(m map[int]*Set, i int) int {
 	return i
 }
 
-// fieldValue is the value of a field after the colon, folding kept, without
-// the final CRLF.
-func fieldValue(f message.Field) string {
-	raw := string(f.Raw)
-	if raw == "" {
-		return f.Value
-	}
-	_, v, ok := strings.Cut(raw, ":")
-	if !ok {
-		return f.Value
-	}
-	return strings.TrimSuffix(v, "\r\n")
-}
-
 // tagInstance reads the i= tag of an ARC-Seal or ARC-Message-Signature
 // leniently, so that a set is still recognised when another tag of the
 // field is bad (that is reported when the field is parsed).
@@ -236,11 +223,11 @@ func tagInstance(value string) (int, error) {
 func parseInstance(v string) (int, error) {
 	v = strings.Trim(v, " \t\r\n")
 	if v == "" || len(v) > 3 {
-		return 0, fmt.Errorf("i=%q is not an instance number from 1 to %d", clip(v), MaxInstances)
+		return 0, fmt.Errorf("i=%q is not an instance number from 1 to %d", text.Clip(v, 60), MaxInstances)
 	}
 	for i := 0; i < len(v); i++ {
 		if v[i] < '0' || v[i] > '9' {
-			return 0, fmt.Errorf("i=%q is not an instance number from 1 to %d", clip(v), MaxInstances)
+			return 0, fmt.Errorf("i=%q is not an instance number from 1 to %d", text.Clip(v, 60), MaxInstances)
 		}
 	}
 	n, _ := strconv.Atoi(v)
@@ -296,7 +283,7 @@ func ParseMessageSignature(value string) (*MessageSignature, error) {
 	for _, name := range strings.Split(h, ":") {
 		name = strings.Trim(name, " \t\r\n")
 		if !dkim.ValidFieldName(name) {
-			return s, fmt.Errorf("tag h=: %q is not a header field name", clip(name))
+			return s, fmt.Errorf("tag h=: %q is not a header field name", text.Clip(name, 60))
 		}
 		// RFC 8617 section 4.1.2: the ARC-Seal fields are never signed by
 		// an ARC-Message-Signature (they are sealed instead).
@@ -313,7 +300,7 @@ func ParseMessageSignature(value string) (*MessageSignature, error) {
 		}
 		for _, c := range []dkim.Canonicalization{s.HeaderCanon, s.BodyCanon} {
 			if c != dkim.Simple && c != dkim.Relaxed {
-				return s, fmt.Errorf("tag c=: the canonicalisation %q is unknown (only simple and relaxed exist)", clip(v))
+				return s, fmt.Errorf("tag c=: the canonicalisation %q is unknown (only simple and relaxed exist)", text.Clip(v, 60))
 			}
 		}
 	}
@@ -371,7 +358,7 @@ func ParseSeal(value string) (*Seal, error) {
 	switch cv {
 	case "none", "pass", "fail":
 	default:
-		return s, fmt.Errorf("tag cv=: %q is not none, pass or fail", clip(cv))
+		return s, fmt.Errorf("tag cv=: %q is not none, pass or fail", text.Clip(cv, 60))
 	}
 	if err := checkName(s.Domain); err != nil {
 		return s, fmt.Errorf("tag d=: %v", err)
@@ -418,7 +405,7 @@ func algorithm(a string) (dkim.Algorithm, error) {
 	case dkim.RSASHA1:
 		return alg, errors.New("tag a=: rsa-sha1 is not allowed (RFC 8301 forbids SHA-1 for signatures)")
 	default:
-		return alg, fmt.Errorf("tag a=: %q is not a known signing algorithm (rsa-sha256, ed25519-sha256)", clip(a))
+		return alg, fmt.Errorf("tag a=: %q is not a known signing algorithm (rsa-sha256, ed25519-sha256)", text.Clip(a, 60))
 	}
 }
 
@@ -443,11 +430,11 @@ func base64Tag(tags dkim.Tags, name string) ([]byte, error) {
 // digits reads a decimal number of at most max digits.
 func digits(v string, max int) (int64, error) {
 	if v == "" || len(v) > max {
-		return 0, fmt.Errorf("%q is not a number of 1 to %d digits", clip(v), max)
+		return 0, fmt.Errorf("%q is not a number of 1 to %d digits", text.Clip(v, 60), max)
 	}
 	for i := 0; i < len(v); i++ {
 		if v[i] < '0' || v[i] > '9' {
-			return 0, fmt.Errorf("%q is not a decimal number", clip(v))
+			return 0, fmt.Errorf("%q is not a decimal number", text.Clip(v, 60))
 		}
 	}
 	n, err := strconv.ParseInt(v, 10, 64)
@@ -468,25 +455,17 @@ func checkName(s string) error {
 	}
 	for _, label := range strings.Split(s, ".") {
 		if label == "" || len(label) > 63 {
-			return fmt.Errorf("%q is not a valid domain name (empty or over-long label)", clip(s))
+			return fmt.Errorf("%q is not a valid domain name (empty or over-long label)", text.Clip(s, 60))
 		}
 		if label[0] == '-' || label[len(label)-1] == '-' {
-			return fmt.Errorf("%q is not a valid domain name (a label starts or ends with a hyphen)", clip(s))
+			return fmt.Errorf("%q is not a valid domain name (a label starts or ends with a hyphen)", text.Clip(s, 60))
 		}
 		for i := 0; i < len(label); i++ {
 			c := label[i]
 			if c < 0x80 && !(c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || c == '-' || c == '_') {
-				return fmt.Errorf("%q is not a valid domain name (it holds %q)", clip(s), c)
+				return fmt.Errorf("%q is not a valid domain name (it holds %q)", text.Clip(s, 60), c)
 			}
 		}
 	}
 	return nil
-}
-
-func clip(s string) string {
-	const max = 60
-	if len(s) <= max {
-		return s
-	}
-	return s[:max] + "..."
 }

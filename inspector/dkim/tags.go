@@ -3,6 +3,8 @@ package dkim
 import (
 	"fmt"
 	"strings"
+
+	"github.com/mailinspector/mailinspector/inspector/internal/text"
 )
 
 // Tag is one tag=value pair of a tag list.
@@ -140,12 +142,6 @@ func splitList(s string) []string {
 	return items
 }
 
-// clip shortens text quoted in an error message, so that a 50 MB field does
-// not become a 50 MB error.
-func clip(s string) string {
-	const max = 60
-	if len(s) <= max {
-		return s
-	}
-	return s[:max] + "..."
-}
+// clip shortens text quoted in a reason, so that a 50 MB field does not
+// become a 50 MB reason.
+func clip(s string) string { return text.Clip(s, 60) }

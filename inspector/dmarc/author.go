@@ -9,6 +9,7 @@ import (
 	"strings"
 
 	"github.com/mailinspector/mailinspector/inspector/internal/domain"
+	"github.com/mailinspector/mailinspector/inspector/internal/text"
 	"github.com/mailinspector/mailinspector/inspector/message"
 )
 
@@ -68,11 +69,11 @@ func AuthorDomain(from []string) (dom string, addrs []string, err error) {
 	}
 	if err != nil {
 		return "", nil, &FromError{CodeBadFrom, fmt.Sprintf("the From field %q is not a valid address (%v), so it names no author domain "+
-			"for DMARC to check; a reader cannot tell who sent it", clip(unfold(from[0]), 120), err)}
+			"for DMARC to check; a reader cannot tell who sent it", text.Clip(message.Unfold(from[0]), 120), err)}
 	}
 	if len(list) == 0 {
 		return "", nil, &FromError{CodeBadFrom, fmt.Sprintf("the From field %q holds no address, so it names no author domain for DMARC to check",
-			clip(unfold(from[0]), 120))}
+			text.Clip(message.Unfold(from[0]), 120))}
 	}
 	for _, a := range list {
 		addrs = append(addrs, a.Address)
@@ -118,7 +119,7 @@ func parseAddressList(v string) ([]*mail.Address, error) {
 	p := mail.AddressParser{WordDecoder: &mime.WordDecoder{
 		CharsetReader: func(_ string, r io.Reader) (io.Reader, error) { return r, nil },
 	}}
-	return p.ParseList(unfold(v))
+	return p.ParseList(message.Unfold(v))
 }
 
 // parseEightBit reads a From value whose only fault is raw 8-bit bytes
@@ -167,13 +168,6 @@ func hasEightBit(s string) bool {
 	return false
 }
 
-// unfold joins folded lines (RFC 5322 section 2.2.3).
-func unfold(s string) string {
-	s = strings.ReplaceAll(s, "\r\n", "")
-	s = strings.ReplaceAll(s, "\n", "")
-	return strings.TrimSpace(strings.ReplaceAll(s, "\r", ""))
-}
-
 // checkAuthorDomain says what is wrong with d as the domain of an author
 // address, or nil: an address literal has no DNS name to publish a DMARC
 // record under (RFC 7489 section 3.1), and otherwise d must be a domain
@@ -183,12 +177,4 @@ func checkAuthorDomain(d string) error {
 		return fmt.Errorf("it is an address literal (%s), which has no DNS name to publish a DMARC record under", d)
 	}
 	return domain.Check(d)
-}
-
-// clip shortens s for quoting in a sentence.
-func clip(s string, n int) string {
-	if len(s) <= n {
-		return s
-	}
-	return s[:n] + "…"
 }

@@ -21,10 +21,10 @@ var otherLayouts = []string{
 	"2 Jan 2006 15:04:05.999999999 -0700",
 }
 
-// parseDate reads the date that ends a Received field. It accepts what
+// ParseDate reads the date that ends a Received field. It accepts what
 // net/mail accepts (RFC 5322 and its obsolete forms, trailing comments such
 // as "(CET)") and the few other layouts MTAs write.
-func parseDate(s string) (time.Time, bool) {
+func ParseDate(s string) (time.Time, bool) {
 	s = strings.TrimSpace(strings.Join(strings.Fields(s), " "))
 	if s == "" {
 		return time.Time{}, false

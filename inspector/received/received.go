@@ -125,7 +125,7 @@ func Parse(raw string) (*Received, error) {
 	case dateText == "":
 		notes = append(notes, "There is no date, so this hop's time is unknown.")
 	default:
-		t, ok := parseDate(strings.TrimPrefix(dateText, ";"))
+		t, ok := ParseDate(strings.TrimPrefix(dateText, ";"))
 		if ok {
 			r.Time = t
 		} else {

@@ -25,7 +25,7 @@ func FuzzParseValue(f *testing.F) {
 		}
 		for _, fl := range m.Header {
 			if strings.HasSuffix(strings.ToLower(fl.Name), "authentication-results") {
-				f.Add(fieldValue(fl), strings.HasPrefix(strings.ToLower(fl.Name), "arc-"))
+				f.Add(fl.RawValue(), strings.HasPrefix(strings.ToLower(fl.Name), "arc-"))
 			}
 		}
 	}

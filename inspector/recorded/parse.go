@@ -10,7 +10,6 @@
 package recorded
 
 import (
-	"bytes"
 	"fmt"
 	"net/netip"
 	"regexp"
@@ -19,6 +18,7 @@ import (
 
 	"github.com/emersion/go-msgauth/authres"
 
+	"github.com/mailinspector/mailinspector/inspector/internal/text"
 	"github.com/mailinspector/mailinspector/inspector/message"
 	"github.com/mailinspector/mailinspector/inspector/result"
 )
@@ -129,9 +129,9 @@ func Parse(m *message.Message) []*Header {
 		var h *Header
 		switch {
 		case strings.EqualFold(f.Name, AuthenticationResults):
-			h = ParseValue(fieldValue(f))
+			h = ParseValue(f.RawValue())
 		case strings.EqualFold(f.Name, ARCAuthenticationResults):
-			h = ParseARCValue(fieldValue(f))
+			h = ParseARCValue(f.RawValue())
 		default:
 			continue
 		}
@@ -139,19 +139,6 @@ func Parse(m *message.Message) []*Header {
 		hs = append(hs, h)
 	}
 	return hs
-}
-
-// fieldValue is the value of a field as written (after the colon), from
-// Raw, so that display decoding cannot change it.
-func fieldValue(f message.Field) string {
-	if len(f.Raw) == 0 {
-		return f.Value
-	}
-	_, v, ok := bytes.Cut(f.Raw, []byte(":"))
-	if !ok {
-		return f.Value
-	}
-	return string(v)
 }
 
 // ParseValue parses the value of an Authentication-Results field (what
@@ -169,12 +156,12 @@ func ParseARCValue(value string) *Header {
 	inst, rest, err := SplitInstance(value)
 	h.Instance = inst
 	if err != nil {
-		h.Raw = clip(unfold(value))
+		h.Raw = text.Clip(message.Unfold(value), 80)
 		h.Error = err.Error()
 		return h
 	}
 	h.parse(rest)
-	h.Raw = unfold(value)
+	h.Raw = message.Unfold(value)
 	return h
 }
 
@@ -191,7 +178,7 @@ func SplitInstance(value string) (int, string, error) {
 	v = strings.TrimSpace(v)
 	n, err := strconv.Atoi(v)
 	if err != nil || n < 1 || len(v) > 3 || v[0] == '+' {
-		return 0, value, fmt.Errorf("the instance i=%q is not a number from 1 to 50", clip(v))
+		return 0, value, fmt.Errorf("the instance i=%q is not a number from 1 to 50", text.Clip(v, 80))
 	}
 	return n, rest, nil
 }
@@ -201,7 +188,7 @@ func (h *Header) parse(value string) {
 		value = value[:maxValue]
 		h.Error = fmt.Sprintf("the field is longer than %d bytes; only its start was read", maxValue)
 	}
-	h.Raw = unfold(value)
+	h.Raw = message.Unfold(value)
 	clean, comments, err := normalize(h.Raw)
 	if err != nil && h.Error == "" {
 		// Read what comes before the problem anyway.
@@ -241,7 +228,7 @@ func (h *Header) parse(value string) {
 		h.Error = strings.TrimPrefix(err.Error(), "msgauth: ")
 		if strings.Contains(h.Error, "unsupported version") {
 			first, _, _ := strings.Cut(clean, ";")
-			h.Error = fmt.Sprintf("the authserv-id %q is followed by something other than the version 1", clip(restore(strings.Fields(first)[0])))
+			h.Error = fmt.Sprintf("the authserv-id %q is followed by something other than the version 1", text.Clip(restore(strings.Fields(first)[0]), 80))
 		}
 	}
 }
@@ -400,34 +387,4 @@ func restore(s string) string {
 		return s
 	}
 	return strings.NewReplacer(string(qSpace), " ", string(qSemi), ";").Replace(s)
-}
-
-// unfold joins folded lines, each fold and the whitespace after it
-// becoming one space, and trims the value.
-func unfold(s string) string {
-	if !strings.ContainsAny(s, "\r\n") {
-		return strings.TrimSpace(s)
-	}
-	var b strings.Builder
-	for i := 0; i < len(s); i++ {
-		c := s[i]
-		if c != '\r' && c != '\n' {
-			b.WriteByte(c)
-			continue
-		}
-		for i+1 < len(s) && (s[i+1] == '\r' || s[i+1] == '\n' || s[i+1] == ' ' || s[i+1] == '\t') {
-			i++
-		}
-		b.WriteByte(' ')
-	}
-	return strings.TrimSpace(b.String())
-}
-
-// clip shortens text quoted in an error message.
-func clip(s string) string {
-	const max = 80
-	if len(s) <= max {
-		return s
-	}
-	return s[:max] + "..."
 }

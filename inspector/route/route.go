@@ -146,7 +146,7 @@ func Analyze(ctx context.Context, r resolver.Resolver, m *message.Message, opts 
 		if !strings.EqualFold(f.Name, "Received") {
 			continue
 		}
-		rcv, _ := received.Parse(rawValue(f))
+		rcv, _ := received.Parse(f.RawValue())
 		h := Hop{
 			From: rcv.FromRDNS, HELO: rcv.FromHELO, RDNS: rcv.FromRDNS, IP: rcv.FromIP,
 			By: rcv.By, With: rcv.With, TLS: rcv.TLS, Encrypted: rcv.Encrypted,
@@ -205,19 +205,6 @@ func Analyze(ctx context.Context, r resolver.Resolver, m *message.Message, opts 
 	}
 	rt.crossCheck()
 	return rt
-}
-
-// rawValue is a field's value as written (after the colon), not decoded:
-// Received fields are parsed from what the MTA wrote.
-func rawValue(f message.Field) string {
-	if len(f.Raw) == 0 {
-		return f.Value
-	}
-	_, v, ok := strings.Cut(string(f.Raw), ":")
-	if !ok {
-		return f.Value
-	}
-	return v
 }
 
 // timeline computes each hop's delay from the hop below it, flags clock

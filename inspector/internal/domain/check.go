@@ -3,6 +3,8 @@ package domain
 import (
 	"fmt"
 	"strings"
+
+	"github.com/mailinspector/mailinspector/inspector/internal/text"
 )
 
 // MaxLength is the longest name DNS carries, in ASCII form (RFC 1035
@@ -22,27 +24,27 @@ func Check(name string) error {
 	case d == "":
 		return fmt.Errorf("the domain is empty")
 	case strings.HasPrefix(d, "["):
-		return fmt.Errorf("%q is an address literal, not a domain name", clip(d))
+		return fmt.Errorf("%q is an address literal, not a domain name", text.Clip(d, 80))
 	case len(d) > 4*MaxLength:
 		return fmt.Errorf("the domain is longer than DNS allows (%d characters)", MaxLength)
 	}
 	ascii, ok := ToASCII(d)
 	if !ok {
-		return fmt.Errorf("%q is not a valid internationalised domain name", clip(d))
+		return fmt.Errorf("%q is not a valid internationalised domain name", text.Clip(d, 80))
 	}
 	if len(ascii) > MaxLength {
 		return fmt.Errorf("the domain is longer than DNS allows (%d characters)", MaxLength)
 	}
 	for label := range strings.SplitSeq(ascii, ".") {
 		if label == "" {
-			return fmt.Errorf("%q has an empty label", clip(d))
+			return fmt.Errorf("%q has an empty label", text.Clip(d, 80))
 		}
 		if len(label) > 63 {
-			return fmt.Errorf("%q has a label longer than 63 characters", clip(d))
+			return fmt.Errorf("%q has a label longer than 63 characters", text.Clip(d, 80))
 		}
 		for i := 0; i < len(label); i++ {
 			if c := label[i]; !(c >= 'a' && c <= 'z' || c >= '0' && c <= '9' || c == '-' || c == '_') {
-				return fmt.Errorf("%q holds the character %q, which domain names cannot contain", clip(d), c)
+				return fmt.Errorf("%q holds the character %q, which domain names cannot contain", text.Clip(d, 80), c)
 			}
 		}
 	}
@@ -59,18 +61,8 @@ func CheckHostname(name string) error {
 	ascii, _ := ToASCII(name)
 	for label := range strings.SplitSeq(ascii, ".") {
 		if label[0] == '-' || label[len(label)-1] == '-' {
-			return fmt.Errorf("%q has a label that starts or ends with a hyphen", clip(name))
+			return fmt.Errorf("%q has a label that starts or ends with a hyphen", text.Clip(name, 80))
 		}
 	}
 	return nil
-}
-
-// clip shortens a name quoted in an error, so that a huge one does not make
-// a huge message.
-func clip(s string) string {
-	const max = 80
-	if len(s) <= max {
-		return s
-	}
-	return s[:max] + "…"
 }
