@@ -76,95 +76,22 @@ type hasherKey struct {
 	limit int64
 }
 
+// verifyFields verifies the DKIM-Signature fields of header, and the body
+// that body returns (nil for a message without one), in the steps of RFC
+// 6376 section 6.1: read each signature field, get the keys while the
+// body is hashed, then compute the header hashes and judge each
+// signature, in header order.
 func verifyFields(ctx context.Context, r resolver.Resolver, header []message.Field, body func() io.Reader, opts Options) []*Result {
-	if opts.Now.IsZero() {
-		opts.Now = time.Now()
-	}
-	if opts.MaxSignatures <= 0 {
-		opts.MaxSignatures = DefaultMaxSignatures
-	}
-	var checks []*check
-	for i, f := range header {
-		if !strings.EqualFold(fieldName(f), "DKIM-Signature") {
-			continue
-		}
-		c := &check{field: i, res: &Result{Index: len(checks), Field: string(f.Raw)}}
-		checks = append(checks, c)
-		_, value, _ := strings.Cut(string(f.Raw), ":")
-		sig, err := ParseSignature(strings.TrimSuffix(value, "\r\n"))
-		c.sig = sig
-		c.describe(err == nil)
-		switch {
-		case c.res.Index >= opts.MaxSignatures:
-			c.parseErr = &Error{Code: CodeSkipped}
-		case err != nil:
-			c.parseErr = err.(*Error)
-		default:
-			if err := sig.Check(); err != nil {
-				c.semErr = err.(*Error)
-			}
-		}
-	}
-	for _, c := range checks {
-		if c.parseErr != nil && c.parseErr.Code == CodeSkipped {
-			c.parseErr.Reason = fmt.Sprintf("not verified: the message has %d DKIM signatures and at most %d are checked, to bound the work one message can cause", len(checks), opts.MaxSignatures)
-		}
-	}
-
-	// Look the keys up while the body is hashed; a name shared by several
-	// signatures is asked once.
-	type lookup struct {
-		key *Key
-		err error
-	}
-	lookups := map[string]*lookup{}
-	var wg sync.WaitGroup
-	var hashers []io.Writer
-	byKey := map[hasherKey]*BodyHasher{}
-	for _, c := range checks {
-		if c.parseErr != nil {
-			continue
-		}
-		if _, ok := lookups[c.sig.LookupName]; !ok {
-			l := &lookup{}
-			lookups[c.sig.LookupName] = l
-			wg.Add(1)
-			go func(name string) {
-				defer wg.Done()
-				l.key, l.err = LookupKey(ctx, r, name)
-			}(c.sig.LookupName)
-		}
-		if body != nil {
-			hk := hasherKey{c.sig.BodyCanon, c.sig.Algorithm.Hash(), c.sig.Length}
-			if byKey[hk] == nil {
-				// ParseSignature admits only known canonicalisations and
-				// hashes, so this cannot fail; if it did, the body would
-				// just be reported as not checked.
-				if h, err := NewBodyHasher(hk.c, hk.h, hk.limit); err == nil {
-					byKey[hk] = h
-					hashers = append(hashers, h)
-				}
-			}
-			c.hasher = byKey[hk]
-		}
-	}
-	var bodyErr error
-	if len(hashers) > 0 {
-		_, bodyErr = io.Copy(io.MultiWriter(hashers...), message.ContextReader(ctx, body()))
-		for _, h := range byKey {
-			h.Close()
-		}
-	}
-	wg.Wait()
+	opts = opts.withDefaults()
+	checks := readSignatures(header, opts.MaxSignatures)
+	keys, looked := lookupKeys(ctx, r, checks)
+	bodyErr := hashBodies(ctx, checks, body)
+	looked.Wait()
 
 	results := make([]*Result, len(checks))
 	for n, c := range checks {
 		if c.parseErr == nil {
-			l := lookups[c.sig.LookupName]
-			c.key = l.key
-			if l.err != nil {
-				c.keyErr = l.err.(*Error)
-			}
+			c.takeKey(keys[c.sig.LookupName])
 			c.bodyErr = bodyErr
 			c.verify(header)
 		}
@@ -172,6 +99,134 @@ func verifyFields(ctx context.Context, r resolver.Resolver, header []message.Fie
 		results[n] = c.res
 	}
 	return results
+}
+
+// withDefaults fills in the options left zero.
+func (opts Options) withDefaults() Options {
+	if opts.Now.IsZero() {
+		opts.Now = time.Now()
+	}
+	if opts.MaxSignatures <= 0 {
+		opts.MaxSignatures = DefaultMaxSignatures
+	}
+	return opts
+}
+
+// readSignatures parses every DKIM-Signature field of header, in order.
+// Those beyond the first limit are not verified but reported as skipped: RFC
+// 6376 section 6.1 lets a verifier bound the signatures it tries, so that
+// one message cannot cause unbounded work.
+func readSignatures(header []message.Field, limit int) []*check {
+	var checks []*check
+	for i, f := range header {
+		if strings.EqualFold(fieldName(f), "DKIM-Signature") {
+			checks = append(checks, readSignature(header, i, len(checks), limit))
+		}
+	}
+	for _, c := range checks {
+		if c.parseErr != nil && c.parseErr.Code == CodeSkipped {
+			c.parseErr.Reason = fmt.Sprintf("not verified: the message has %d DKIM signatures and at most %d are checked, to bound the work one message can cause", len(checks), limit)
+		}
+	}
+	return checks
+}
+
+// readSignature parses the field header[i], the n-th signature, and
+// validates it (RFC 6376 section 6.1.1) unless it is beyond the first limit.
+func readSignature(header []message.Field, i, n, limit int) *check {
+	raw := string(header[i].Raw)
+	c := &check{field: i, res: &Result{Index: n, Field: raw}}
+	_, value, _ := strings.Cut(raw, ":")
+	sig, err := ParseSignature(strings.TrimSuffix(value, "\r\n"))
+	c.sig = sig
+	c.describe(err == nil)
+	switch {
+	case n >= limit:
+		c.parseErr = &Error{Code: CodeSkipped}
+	case err != nil:
+		c.parseErr = err.(*Error)
+	default:
+		if err := sig.Check(); err != nil {
+			c.semErr = err.(*Error)
+		}
+	}
+	return c
+}
+
+// keyLookup is the answer to one key lookup, shared by every signature
+// that names the same key.
+type keyLookup struct {
+	key *Key
+	err error
+}
+
+// lookupKeys starts getting the public key of each signature that parsed
+// (RFC 6376 section 6.1.2), asking once for a name that several signatures
+// share. The lookups are all answered when the WaitGroup is done.
+func lookupKeys(ctx context.Context, r resolver.Resolver, checks []*check) (map[string]*keyLookup, *sync.WaitGroup) {
+	lookups := map[string]*keyLookup{}
+	var wg sync.WaitGroup
+	for _, c := range checks {
+		if c.parseErr != nil {
+			continue
+		}
+		name := c.sig.LookupName
+		if _, ok := lookups[name]; ok {
+			continue
+		}
+		l := &keyLookup{}
+		lookups[name] = l
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			l.key, l.err = LookupKey(ctx, r, name)
+		}()
+	}
+	return lookups, &wg
+}
+
+// takeKey keeps the key found for the signature, or why none was.
+func (c *check) takeKey(l *keyLookup) {
+	c.key = l.key
+	if l.err != nil {
+		c.keyErr = l.err.(*Error)
+	}
+}
+
+// hashBodies computes the body hashes of RFC 6376 section 3.7 for every
+// signature that parsed, in a single pass over the body: one hasher for
+// each canonicalisation, hash and l= in use. It returns the error of
+// reading the body, if any.
+func hashBodies(ctx context.Context, checks []*check, body func() io.Reader) error {
+	if body == nil {
+		return nil
+	}
+	var hashers []io.Writer
+	byKey := map[hasherKey]*BodyHasher{}
+	for _, c := range checks {
+		if c.parseErr != nil {
+			continue
+		}
+		hk := hasherKey{c.sig.BodyCanon, c.sig.Algorithm.Hash(), c.sig.Length}
+		if byKey[hk] == nil {
+			// ParseSignature admits only known canonicalisations and
+			// hashes, so this cannot fail; if it did, the body would just
+			// be reported as not checked.
+			if h, err := NewBodyHasher(hk.c, hk.h, hk.limit); err == nil {
+				byKey[hk] = h
+				hashers = append(hashers, h)
+			}
+		}
+		c.hasher = byKey[hk]
+	}
+	if len(hashers) == 0 {
+		return nil
+	}
+	_, err := io.Copy(io.MultiWriter(hashers...), message.ContextReader(ctx, body()))
+	for _, h := range byKey {
+		h.Close()
+	}
+	return err
 }
 
 // describe copies the signature's tags into the result for display; only
