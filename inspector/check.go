@@ -120,6 +120,9 @@ func (c *checker) run(ctx context.Context) {
 		received = *c.r.Received
 	}
 	fromValues := dmarc.FromValues(c.m)
+	// What the servers on the way recorded, parsed once for the route, ARC
+	// and the comparison with our results.
+	rec := recorded.Read(c.m)
 
 	// The DMARC record does not depend on SPF or DKIM: ask for it now, so
 	// that the answer is cached when DMARC is judged.
@@ -143,14 +146,14 @@ func (c *checker) run(ctx context.Context) {
 	wg.Add(1)
 	go func() {
 		defer wg.Done()
-		res := arc.Validate(ctx, c.dns, c.m)
+		res := arc.ValidateRecorded(ctx, c.dns, c.m, rec)
 		c.set(func(r *Report) { r.ARC = res })
 	}()
 
 	// The route, then SPF for the client it found and, at the same time,
 	// that client's reverse DNS: both need the client IP, neither needs
 	// the other.
-	rt := route.Analyze(ctx, c.dns, c.m, route.Options{ClientIP: c.opts.ClientIP, Hop: c.opts.Hop, SkipFCrDNS: true})
+	rt := route.Analyze(ctx, c.dns, c.m, route.Options{ClientIP: c.opts.ClientIP, Hop: c.opts.Hop, Recorded: rec.Session(), SkipFCrDNS: true})
 	fcrdns := make(chan *route.FCrDNS, 1)
 	if rt.ClientIP.IsValid() {
 		go func() { fcrdns <- route.CheckFCrDNS(ctx, c.dns, rt.ClientIP) }()
@@ -186,7 +189,7 @@ func (c *checker) run(ctx context.Context) {
 	}
 	wg.Wait()
 
-	c.set(func(r *Report) { r.Recorded = compareRecorded(c.m, r) })
+	c.set(func(r *Report) { r.Recorded = compareRecorded(c.m, rec, r) })
 }
 
 // set changes the report under the lock and tells the watcher.
@@ -208,13 +211,13 @@ func (c *checker) set(change func(r *Report)) {
 
 // compareRecorded sets what the receiving server recorded beside our
 // results.
-func compareRecorded(m *message.Message, r *Report) *recorded.Comparison {
+func compareRecorded(m *message.Message, rec *recorded.Fields, r *Report) *recorded.Comparison {
 	rcv := recorded.Receiver{Received: -1}
 	if d := r.Delivery; d != nil && d.Boundary >= 0 && d.Boundary < len(r.Route) {
 		rcv.Host = r.Route[d.Boundary].By
 		rcv.Received = nthField(m, "Received", d.Boundary)
 	}
-	choice := recorded.Choose(m, recorded.Parse(m), rcv)
+	choice := recorded.Choose(m, rec.Results, rcv)
 	var now recorded.Now
 	if s := r.SPF; s != nil {
 		now.SPF = &recorded.SPFNow{Verdict: recorded.Verdict{Result: s.Result, Reason: s.Reason}, Domain: s.Domain, HELO: s.Identity == "helo"}

@@ -90,7 +90,11 @@ func (e *StructureError) Error() string { return e.Msg }
 // structure is broken; the error is then a *StructureError. Problems inside
 // one field (a bad tag) are not structure errors: they are in the Set's
 // SignatureErr and SealErr.
-func ParseSets(m *message.Message) ([]*Set, error) {
+func ParseSets(m *message.Message) ([]*Set, error) { return parseSets(m, nil) }
+
+// parseSets is ParseSets with the ARC-Authentication-Results fields taken
+// from rec when it is not nil.
+func parseSets(m *message.Message, rec *recorded.Fields) ([]*Set, error) {
 	byInstance := map[int]*Set{}
 	var structErr *StructureError
 	fail := func(inst int, format string, args ...any) {
@@ -122,7 +126,12 @@ func ParseSets(m *message.Message) ([]*Set, error) {
 		value := f.RawValue()
 		var inst int
 		var err error
+		var aar *recorded.Header
 		if kind == ResultsField {
+			if aar = rec.AAR(idx); aar == nil {
+				aar = recorded.ParseARCValue(value)
+				aar.Index = idx
+			}
 			inst, _, err = recorded.SplitInstance(value)
 		} else {
 			inst, err = tagInstance(value)
@@ -157,8 +166,7 @@ func ParseSets(m *message.Message) ([]*Set, error) {
 				continue
 			}
 			s.AAR = idx
-			s.Results = recorded.ParseARCValue(value)
-			s.Results.Index = idx
+			s.Results = aar
 		}
 	}
 	sets := make([]*Set, 0, len(byInstance))

@@ -13,6 +13,7 @@ import (
 
 	"github.com/mailinspector/mailinspector/inspector/dkim"
 	"github.com/mailinspector/mailinspector/inspector/message"
+	"github.com/mailinspector/mailinspector/inspector/recorded"
 	"github.com/mailinspector/mailinspector/inspector/resolver"
 	"github.com/mailinspector/mailinspector/inspector/result"
 )
@@ -27,12 +28,19 @@ import (
 // ARC-Message-Signature and every seal it can, so that each instance shows
 // its own results.
 func Validate(ctx context.Context, r resolver.Resolver, m *message.Message) *Result {
+	return ValidateRecorded(ctx, r, m, nil)
+}
+
+// ValidateRecorded is Validate with the ARC-Authentication-Results fields
+// taken from rec, as recorded.Read parsed them for the whole report, so
+// that each is parsed once. A nil rec reads them from m.
+func ValidateRecorded(ctx context.Context, r resolver.Resolver, m *message.Message, rec *recorded.Fields) *Result {
 	res := &Result{Instances: []*Instance{}}
 	if m == nil {
 		res.Result, res.Code, res.Reason = result.None, CodeNotAMessage, "there is no message to check"
 		return res
 	}
-	sets, err := ParseSets(m)
+	sets, err := parseSets(m, rec)
 	for _, s := range sets {
 		res.Instances = append(res.Instances, describe(s))
 	}

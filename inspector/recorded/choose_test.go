@@ -63,7 +63,7 @@ func TestChoose(t *testing.T) {
 	for _, tc := range tests {
 		t.Run(tc.file+" "+tc.rcv.Host, func(t *testing.T) {
 			m := load(t, tc.file)
-			c := Choose(m, Parse(m), tc.rcv)
+			c := Choose(m, Read(m).Results, tc.rcv)
 			got := -1
 			if c.Trusted != nil {
 				got = c.Trusted.Index
@@ -92,7 +92,7 @@ func TestChoose(t *testing.T) {
 
 func TestChooseKeepsARC(t *testing.T) {
 	m := load(t, "gmail.eml")
-	c := Choose(m, Parse(m), Receiver{Host: "mx.google.example", Received: 5})
+	c := Choose(m, Read(m).Results, Receiver{Host: "mx.google.example", Received: 5})
 	if len(c.ARC) != 1 || c.ARC[0].Instance != 1 {
 		t.Errorf("ARC = %+v", c.ARC)
 	}

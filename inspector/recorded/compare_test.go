@@ -192,7 +192,7 @@ func TestCompare(t *testing.T) {
 // own failing verdict is the one compared.
 func TestCompareForgedHeader(t *testing.T) {
 	m := load(t, "forged.eml")
-	c := Choose(m, Parse(m), Receiver{Host: "mx.recipient.example", Received: 1})
+	c := Choose(m, Read(m).Results, Receiver{Host: "mx.recipient.example", Received: 1})
 	cmp := Compare(c, Now{
 		SPF:   spfNow("softfail", "203.0.113.9", "bank.example"),
 		DKIM:  []DKIMNow{dkimNow("fail", "signature_mismatch", "bank.example", "s1")},

@@ -1,9 +1,12 @@
-// Package recorded reads what the servers a message passed through recorded
-// about its authentication (Authentication-Results, RFC 8601, and
-// ARC-Authentication-Results, RFC 8617), decides which of those fields the
-// receiving server wrote itself and can be trusted, and sets the receiver's
-// verdict at delivery beside our re-verification, explaining every
-// difference in words.
+// Package recorded owns what the servers a message passed through recorded
+// about its authentication: Authentication-Results (RFC 8601),
+// ARC-Authentication-Results (RFC 8617) and Received-SPF (RFC 7208 section
+// 9.1). Read parses them once, from their raw bytes; the route takes from
+// them what the receiver saw of the SMTP session (Session), ARC validation
+// takes the ARC-Authentication-Results, and Choose decides which
+// Authentication-Results field the receiving server wrote itself and can
+// be trusted. Compare then sets the receiver's verdict at delivery beside
+// our re-verification, explaining every difference in words.
 //
 // It depends on no other check's types: the caller fills Now with the
 // results it got.
@@ -119,27 +122,6 @@ func (m *Method) IP() netip.Addr {
 }
 
 var ipCandidate = regexp.MustCompile(`[0-9A-Fa-f:.]*[:.][0-9A-Fa-f:.]+`)
-
-// Parse returns every Authentication-Results and ARC-Authentication-Results
-// field of m, top first. A field that cannot be read fully is still
-// returned, with Error set.
-func Parse(m *message.Message) []*Header {
-	var hs []*Header
-	for i, f := range m.Header {
-		var h *Header
-		switch {
-		case strings.EqualFold(f.Name, AuthenticationResults):
-			h = ParseValue(f.RawValue())
-		case strings.EqualFold(f.Name, ARCAuthenticationResults):
-			h = ParseARCValue(f.RawValue())
-		default:
-			continue
-		}
-		h.Index = i
-		hs = append(hs, h)
-	}
-	return hs
-}
 
 // ParseValue parses the value of an Authentication-Results field (what
 // follows the colon, folding allowed).

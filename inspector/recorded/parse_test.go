@@ -147,7 +147,7 @@ func TestParseARCValue(t *testing.T) {
 }
 
 func TestParseMessage(t *testing.T) {
-	hs := Parse(load(t, "gmail.eml"))
+	hs := Read(load(t, "gmail.eml")).Results
 	if len(hs) != 2 {
 		t.Fatalf("got %d headers, want 2", len(hs))
 	}

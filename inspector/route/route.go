@@ -3,9 +3,10 @@
 // encryption; which hop handed the message to the recipient's servers (the
 // boundary), and so which address SPF must be checked against; the
 // envelope sender and HELO name; and the forward-confirmed reverse DNS of
-// that address. It compares its choice with what the receiving server
-// recorded in Received-SPF and Authentication-Results, and says where they
-// disagree.
+// that address. It reads only Received fields: what the receiving server
+// recorded in Received-SPF and Authentication-Results comes from the
+// recorded package (Options.Recorded), and the route says where its choice
+// and those records disagree.
 //
 // Choosing the boundary is a judgement, not a lookup: Received fields below
 // the recipient's own are written by whoever sent the message and may be
@@ -18,12 +19,14 @@ import (
 	"context"
 	"net/mail"
 	"net/netip"
+	"slices"
 	"strings"
 	"time"
 
 	"github.com/mailinspector/mailinspector/inspector/internal/domain"
 	"github.com/mailinspector/mailinspector/inspector/message"
 	"github.com/mailinspector/mailinspector/inspector/received"
+	"github.com/mailinspector/mailinspector/inspector/recorded"
 	"github.com/mailinspector/mailinspector/inspector/resolver"
 )
 
@@ -40,6 +43,11 @@ type Options struct {
 	// empty it is read from Delivered-To, X-Original-To, the "for" clauses
 	// or To.
 	RecipientDomain string
+	// Recorded is what the receiving side recorded about the SMTP session
+	// (recorded.Fields.Session): evidence for the boundary hop, and what
+	// the route's findings are checked against. The route itself reads
+	// only Received fields.
+	Recorded recorded.Session
 	// SkipFCrDNS leaves Route.FCrDNS nil, for a caller that runs
 	// CheckFCrDNS itself at the same time as the other lookups that need
 	// the client IP (SPF), instead of after them.
@@ -120,8 +128,8 @@ type Route struct {
 	// MX are the MX hosts of the recipient domain, when DNS answered.
 	MX []string `json:"mx,omitempty"`
 
-	FCrDNS   *FCrDNS  `json:"fcrdns,omitempty"`
-	Recorded Recorded `json:"recorded"`
+	FCrDNS   *FCrDNS          `json:"fcrdns,omitempty"`
+	Recorded recorded.Session `json:"recorded"`
 	// Disagreements say, in sentences, where the receiver's records and
 	// this analysis differ.
 	Disagreements []string `json:"disagreements"`
@@ -133,8 +141,6 @@ type Route struct {
 	ClockSkew bool `json:"clock_skew"`
 	// Notes are other remarks about the route.
 	Notes []string `json:"notes,omitempty"`
-
-	recordedFields []int // header indexes of the Received-SPF and Authentication-Results read
 }
 
 // Analyze reads the route of m. Lookups (the recipient domain's MX hosts,
@@ -178,7 +184,8 @@ func Analyze(ctx context.Context, r resolver.Resolver, m *message.Message, opts 
 			rt.Notes = append(rt.Notes, "The MX hosts of "+rt.RecipientDomain+" could not be looked up ("+err.Error()+"), so the boundary was chosen without them.")
 		}
 	}
-	rt.recorded(m)
+	rt.Recorded = opts.Recorded
+	rt.Recorded.Notes = slices.Clone(rt.Recorded.Notes)
 	rt.chooseBoundary(opts)
 	if rt.Boundary >= 0 {
 		b := &rt.Hops[rt.Boundary]
@@ -308,44 +315,4 @@ func domainOf(addr string) string {
 		return ""
 	}
 	return d
-}
-
-// recorded reads the topmost Received-SPF and the topmost
-// Authentication-Results with an spf result.
-func (rt *Route) recorded(m *message.Message) {
-	rec := &rt.Recorded
-	var rspfField, arField = -1, -1
-	for i, f := range m.Header {
-		switch {
-		case rspfField < 0 && strings.EqualFold(f.Name, "Received-SPF"):
-			p := ParseReceivedSPF(f.Value)
-			rspfField = i
-			rec.Sources = append(rec.Sources, "Received-SPF")
-			rec.ClientIP, rec.HELO, rec.MailFrom, rec.SPF = p.ClientIP, p.HELO, p.EnvelopeFrom, p.Result
-		case arField < 0 && strings.EqualFold(f.Name, "Authentication-Results"):
-			p, ok := ParseAuthResults(f.Value)
-			if !ok {
-				continue
-			}
-			arField = i
-			src := "Authentication-Results"
-			if p.AuthServID != "" {
-				src += " (" + p.AuthServID + ")"
-			}
-			rec.Sources = append(rec.Sources, src)
-			if !rec.ClientIP.IsValid() {
-				rec.ClientIP = p.ClientIP
-			}
-			if rec.HELO == "" {
-				rec.HELO = p.HELO
-			}
-			if rec.MailFrom == "" {
-				rec.MailFrom = p.MailFrom
-			}
-			if rec.SPF == "" {
-				rec.SPF = p.Result
-			}
-		}
-	}
-	rt.recordedFields = []int{rspfField, arField}
 }

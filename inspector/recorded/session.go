@@ -1,4 +1,4 @@
-package route
+package recorded
 
 import (
 	"net/netip"
@@ -6,15 +6,16 @@ import (
 	"strings"
 
 	"github.com/mailinspector/mailinspector/inspector/received"
-	"github.com/mailinspector/mailinspector/inspector/recorded"
 	"github.com/mailinspector/mailinspector/inspector/result"
 )
 
-// Recorded is what the receiving server wrote down about the SMTP session
-// that brought the message in: the client address, HELO name and envelope
-// sender it saw, and the SPF result it got, from its Received-SPF and
-// Authentication-Results fields.
-type Recorded struct {
+// Session is what the receiving side wrote down about the SMTP session that
+// brought the message in: the client address, HELO name and envelope
+// sender it saw, and the SPF result it got, from the topmost Received-SPF
+// field and the topmost Authentication-Results field with an spf result.
+// The route uses it as evidence for the boundary hop and checks its own
+// findings against it.
+type Session struct {
 	ClientIP netip.Addr `json:"client_ip,omitzero"`
 	HELO     string     `json:"helo,omitempty"`
 	MailFrom string     `json:"mail_from,omitempty"`
@@ -25,10 +26,15 @@ type Recorded struct {
 	Sources []string `json:"sources,omitempty"`
 	// Notes say how far these fields can be trusted.
 	Notes []string `json:"notes,omitempty"`
+	// Fields are the header indexes of the fields read, top first.
+	Fields []int `json:"-"`
 }
 
 // ReceivedSPF is one Received-SPF field (RFC 7208 section 9.1).
 type ReceivedSPF struct {
+	// Index is the position of the field in the message header, from 0 at
+	// the top; -1 when parsed from a value alone.
+	Index        int
 	Result       result.Result
 	Comment      string
 	ClientIP     netip.Addr
@@ -52,7 +58,7 @@ var spfWords = map[string]bool{"pass": true, "fail": true, "softfail": true, "ne
 // comment, and key=value pairs separated by ";". It is lenient: unknown
 // keys are ignored, and a value it cannot read gives an empty field.
 func ParseReceivedSPF(v string) ReceivedSPF {
-	var r ReceivedSPF
+	r := ReceivedSPF{Index: -1}
 	v = strings.TrimSpace(v)
 	word, rest, _ := strings.Cut(v, " ")
 	if w := strings.ToLower(strings.TrimRight(word, ";")); spfWords[w] {
@@ -93,37 +99,34 @@ func ParseReceivedSPF(v string) ReceivedSPF {
 	return r
 }
 
-// AuthResultsSPF is the spf result of one Authentication-Results field
-// (RFC 8601), with the client address the field gives anywhere.
+// SPF is the spf result of an Authentication-Results field (RFC 8601),
+// with the client address the field gives anywhere (smtp.remote-ip,
+// smtp.client-ip, policy.iprev, or an address in a comment). ok is false
+// when the field has no spf result.
+func (h *Header) SPF() (spf AuthResultsSPF, ok bool) {
+	spf.AuthServID = h.AuthservID
+	for _, m := range h.Results {
+		if a := m.IP(); a.IsValid() && !spf.ClientIP.IsValid() {
+			spf.ClientIP = a.Unmap()
+		}
+		if m.Method != "spf" || ok {
+			continue
+		}
+		ok = true
+		spf.Result = m.Result
+		spf.MailFrom = strings.Trim(m.Get("smtp.mailfrom"), "<>")
+		spf.HELO = m.Get("smtp.helo")
+	}
+	return spf, ok
+}
+
+// AuthResultsSPF is the spf result of one Authentication-Results field.
 type AuthResultsSPF struct {
 	AuthServID string
 	Result     result.Result
 	MailFrom   string // smtp.mailfrom: an address, or a domain (Microsoft)
 	HELO       string // smtp.helo
 	ClientIP   netip.Addr
-}
-
-// ParseAuthResults reads the spf method of an Authentication-Results value
-// and any client address in it (smtp.remote-ip, smtp.client-ip,
-// policy.iprev, or an address in a comment), with the recorded package's
-// parser. ok is false when the field has no spf result. Microsoft writes
-// no authserv-id; the first element is then a result.
-func ParseAuthResults(v string) (ar AuthResultsSPF, ok bool) {
-	h := recorded.ParseValue(v)
-	ar.AuthServID = h.AuthservID
-	for _, m := range h.Results {
-		if a := m.IP(); a.IsValid() && !ar.ClientIP.IsValid() {
-			ar.ClientIP = a.Unmap()
-		}
-		if m.Method != "spf" || ok {
-			continue
-		}
-		ok = true
-		ar.Result = m.Result
-		ar.MailFrom = strings.Trim(m.Get("smtp.mailfrom"), "<>")
-		ar.HELO = m.Get("smtp.helo")
-	}
-	return ar, ok
 }
 
 // addrInText finds a client address in comment text.

@@ -1,4 +1,4 @@
-package route
+package recorded
 
 import (
 	"net/netip"
@@ -7,12 +7,12 @@ import (
 	"testing"
 )
 
-// recordedFields reads testdata/recorded.txt, a header block of
+// sessionFields reads testdata/session.txt, a header block of
 // Received-SPF and Authentication-Results fields, and returns name and
 // unfolded value pairs.
-func recordedFields(t testing.TB) [][2]string {
+func sessionFields(t testing.TB) [][2]string {
 	t.Helper()
-	b, err := os.ReadFile("testdata/recorded.txt")
+	b, err := os.ReadFile("testdata/session.txt")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -38,7 +38,7 @@ func addr(s string) netip.Addr {
 }
 
 func TestParseReceivedSPF(t *testing.T) {
-	fields := recordedFields(t)
+	fields := sessionFields(t)
 	tests := []struct {
 		index                       int
 		result, ip, helo, from, rcv string
@@ -58,8 +58,8 @@ func TestParseReceivedSPF(t *testing.T) {
 	}
 }
 
-func TestParseAuthResults(t *testing.T) {
-	fields := recordedFields(t)
+func TestHeaderSPF(t *testing.T) {
+	fields := sessionFields(t)
 	tests := []struct {
 		index                      int
 		ok                         bool
@@ -73,7 +73,7 @@ func TestParseAuthResults(t *testing.T) {
 		{11, false, "", "", "", "", ""},
 	}
 	for _, tt := range tests {
-		got, ok := ParseAuthResults(fields[tt.index][1])
+		got, ok := ParseValue(fields[tt.index][1]).SPF()
 		if ok != tt.ok || got.AuthServID != tt.id || string(got.Result) != tt.result || got.ClientIP != addr(tt.ip) || got.MailFrom != tt.from || got.HELO != tt.helo {
 			t.Errorf("field %d: ok=%v %+v", tt.index, ok, got)
 		}
@@ -84,7 +84,7 @@ func TestParseAuthResults(t *testing.T) {
 // with the fixtures: they must not panic, and any address they return must
 // be valid and unmapped.
 func FuzzRecorded(f *testing.F) {
-	for _, fl := range recordedFields(f) {
+	for _, fl := range sessionFields(f) {
 		f.Add(fl[1])
 	}
 	f.Fuzz(func(t *testing.T, v string) {
@@ -92,7 +92,7 @@ func FuzzRecorded(f *testing.F) {
 		if r.ClientIP.IsValid() && r.ClientIP.Is4In6() {
 			t.Fatalf("mapped address %v", r.ClientIP)
 		}
-		a, _ := ParseAuthResults(v)
+		a, _ := ParseValue(v).SPF()
 		if a.ClientIP.IsValid() && a.ClientIP.Is4In6() {
 			t.Fatalf("mapped address %v", a.ClientIP)
 		}
