@@ -25,6 +25,26 @@ import (
 // against records that make it write every line those functions read, and
 // fails naming the line it no longer writes.
 func TestLibraryTrace(t *testing.T) {
+	srv := startTraceDNS(t)
+	seen := map[string]bool{}
+	for _, tc := range traceCases {
+		t.Run(tc.name, func(t *testing.T) {
+			for _, e := range checkTraceCase(t, srv.Addr, tc) {
+				seen[e.format] = true
+			}
+		})
+	}
+	for _, f := range readFormats() {
+		if !seen[f] {
+			t.Errorf("blitiri.com.ar/go/spf no longer writes the trace line %q, which buildTree or countLookups reads", f)
+		}
+	}
+}
+
+// startTraceDNS serves traceZone, with servfail.example.com answering
+// SERVFAIL.
+func startTraceDNS(t *testing.T) *dnstest.Server {
+	t.Helper()
 	srv := dnstest.Start(t, traceZone)
 	srv.Handle("servfail.example.com", func(w dns.ResponseWriter, r *dns.Msg) {
 		m := new(dns.Msg)
@@ -36,48 +56,51 @@ func TestLibraryTrace(t *testing.T) {
 		srv.Add(fmt.Sprintf("h%d.example.com. A 10.0.0.%d", i, i),
 			fmt.Sprintf("11.2.0.192.in-addr.arpa. PTR n%d.example.com.", i))
 	}
+	return srv
+}
 
-	seen := map[string]bool{}
-	for _, tc := range traceCases {
-		t.Run(tc.name, func(t *testing.T) {
-			var r blitispf.DNSResolver = resolver.New(resolver.Config{Servers: []string{srv.Addr}, Timeout: time.Second})
-			if tc.noAnswer {
-				r = emptyAnswers{r}
-			}
-			ip := tc.ip
-			if ip == "" {
-				ip = "192.0.2.10"
-			}
-			var events []event
-			got, err := blitispf.CheckHostWithSender(net.ParseIP(ip), "helo.example.com", "user@"+tc.domain,
-				blitispf.WithResolver(r), blitispf.WithContext(context.Background()),
-				blitispf.WithTraceFunc(func(f string, a ...any) { events = append(events, event{f, a}) }))
-			lines := traceLines(events)
-			if got != tc.result {
-				t.Fatalf("the library gave %s (%v), want %s; the records do not test what they should; trace:\n%s", got, err, tc.result, lines)
-			}
-			formats := map[string]bool{}
-			for _, e := range events {
-				seen[e.format], formats[e.format] = true, true
-				checkLine(t, e)
-			}
-			for _, f := range tc.want {
-				if !formats[f] {
-					t.Errorf("the library no longer writes the trace line %q here; trace:\n%s", f, lines)
-				}
-			}
-			checkMatches(t, events, tc.match)
-			if tree := buildTree(events); tree.root == nil || tree.unbalanced {
-				t.Errorf("buildTree cannot rebuild the records from this trace (the lines that open and close a record changed); trace:\n%s", lines)
-			}
-		})
+// checkTraceCase runs the library for tc against the server at addr,
+// checks its trace and returns it.
+func checkTraceCase(t *testing.T, addr string, tc traceCase) []event {
+	t.Helper()
+	events, got, err := runLibrary(addr, tc)
+	lines := traceLines(events)
+	if got != tc.result {
+		t.Fatalf("the library gave %s (%v), want %s; the records do not test what they should; trace:\n%s", got, err, tc.result, lines)
 	}
-
-	for _, f := range readFormats() {
-		if !seen[f] {
-			t.Errorf("blitiri.com.ar/go/spf no longer writes the trace line %q, which buildTree or countLookups reads", f)
+	formats := map[string]bool{}
+	for _, e := range events {
+		formats[e.format] = true
+		checkLine(t, e)
+	}
+	for _, f := range tc.want {
+		if !formats[f] {
+			t.Errorf("the library no longer writes the trace line %q here; trace:\n%s", f, lines)
 		}
 	}
+	checkMatches(t, events, tc.match)
+	if tree := buildTree(events); tree.root == nil || tree.unbalanced {
+		t.Errorf("buildTree cannot rebuild the records from this trace (the lines that open and close a record changed); trace:\n%s", lines)
+	}
+	return events
+}
+
+// runLibrary evaluates tc with the library, through the project's
+// resolver, and returns its trace and its answer.
+func runLibrary(addr string, tc traceCase) ([]event, blitispf.Result, error) {
+	var r blitispf.DNSResolver = resolver.New(resolver.Config{Servers: []string{addr}, Timeout: time.Second})
+	if tc.noAnswer {
+		r = emptyAnswers{r}
+	}
+	ip := tc.ip
+	if ip == "" {
+		ip = "192.0.2.10"
+	}
+	var events []event
+	got, err := blitispf.CheckHostWithSender(net.ParseIP(ip), "helo.example.com", "user@"+tc.domain,
+		blitispf.WithResolver(r), blitispf.WithContext(context.Background()),
+		blitispf.WithTraceFunc(func(f string, a ...any) { events = append(events, event{f, a}) }))
+	return events, got, err
 }
 
 // traceCase is one evaluation: the sender's domain, the client address
@@ -244,7 +267,7 @@ func checkLine(t *testing.T, e event) {
 		known = known || f == e.format
 	}
 	if !known {
-		t.Errorf("the library writes a trace line buildTree does not know: %q (%q); if it opens or closes a record, add it to traceSteps", e.format, e.String())
+		t.Errorf("the library writes a trace line that neither buildTree nor countLookups knows: %q (%q); if it opens or closes a record, or is a lookup, teach them", e.format, e.String())
 	}
 	for i, kind := range argKinds[e.format] {
 		if !argIs(e.args, i, kind) {
