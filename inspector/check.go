@@ -3,7 +3,6 @@ package inspector
 import (
 	"context"
 	"net/netip"
-	"strings"
 	"sync"
 	"time"
 
@@ -170,8 +169,8 @@ func (c *checker) run(ctx context.Context) {
 		mailFrom := rt.MailFrom
 		spfRes = spf.Check(ctx, c.dns, rt.ClientIP, rt.HELO, mailFrom)
 	} else {
-		spfRes = &spf.Result{Result: result.None, Reason: "SPF could not be checked: no Received field shows which server handed the message to the recipient's servers. " +
-			"Give the address with --client-ip if you know it.", MailFrom: rt.MailFrom, HELO: rt.HELO}
+		spfRes = &spf.Result{Result: result.None, Reason: "SPF could not be checked: no Received field shows which server handed the message to the recipient's servers, " +
+			"so there is no address to check the sender's policy against.", MailFrom: rt.MailFrom, HELO: rt.HELO}
 	}
 	c.set(func(r *Report) { r.SPF = spfRes })
 
@@ -215,7 +214,7 @@ func compareRecorded(m *message.Message, rec *recorded.Fields, r *Report) *recor
 	rcv := recorded.Receiver{Received: -1}
 	if d := r.Delivery; d != nil && d.Boundary >= 0 && d.Boundary < len(r.Route) {
 		rcv.Host = r.Route[d.Boundary].By
-		rcv.Received = nthField(m, "Received", d.Boundary)
+		rcv.Received = r.Route[d.Boundary].Field
 	}
 	choice := recorded.Choose(m, rec.Results, rcv)
 	var now recorded.Now
@@ -227,37 +226,11 @@ func compareRecorded(m *message.Message, rec *recorded.Fields, r *Report) *recor
 	}
 	for _, d := range r.DKIM {
 		now.DKIM = append(now.DKIM, recorded.DKIMNow{Verdict: recorded.Verdict{Result: d.Result, Code: string(d.Code), Reason: d.Reason},
-			Domain: d.Domain, Selector: d.Selector, B: signatureB(d)})
+			Domain: d.Domain, Selector: d.Selector, B: d.B})
 	}
 	now.ARC = r.ARC.Now()
 	if d := r.DMARC; d != nil {
 		now.DMARC = &recorded.Verdict{Result: d.Result, Code: d.Code, Reason: d.Reason}
 	}
 	return recorded.Compare(choice, now)
-}
-
-// nthField is the header index of the n-th (from 0, top first) field
-// called name, or -1.
-func nthField(m *message.Message, name string, n int) int {
-	for i, f := range m.Header {
-		if strings.EqualFold(f.Name, name) {
-			if n == 0 {
-				return i
-			}
-			n--
-		}
-	}
-	return -1
-}
-
-// signatureB is the b= value of a DKIM signature without white space, by
-// which a recorded result (header.b) names the signature it is about.
-func signatureB(s *dkim.Result) string {
-	_, value, _ := strings.Cut(s.Field, ":")
-	tags, err := dkim.ParseTags(value)
-	if err != nil {
-		return ""
-	}
-	b, _ := tags.Get("b")
-	return strings.Join(strings.Fields(b), "")
 }

@@ -133,6 +133,9 @@ func Run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 			err = enc.Encode(r)
 		} else {
 			err = plaintext.Write(stdout, r, plaintext.Options{Color: color})
+			if err == nil && r.SPF != nil && !r.SPF.ClientIP.IsValid() {
+				_, err = fmt.Fprintln(stdout, "  (If you know the address that delivered the message, give it with --client-ip to check SPF.)")
+			}
 		}
 		if err != nil {
 			fmt.Fprintf(stderr, "mailinspector: writing the report of %s: %v\n", file, err)

@@ -90,6 +90,10 @@ type Result struct {
 	Index int `json:"index"`
 	// Field is the DKIM-Signature field as it stands in the message.
 	Field string `json:"field"`
+	// B is the b= value without white space, by which a receiver's
+	// Authentication-Results names the signature it is about (header.b,
+	// RFC 6008 section 4).
+	B string `json:"-"`
 
 	Canonicalization string   `json:"canonicalization,omitempty"`
 	Identity         string   `json:"identity,omitempty"`

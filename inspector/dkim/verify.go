@@ -235,6 +235,9 @@ func hashBodies(ctx context.Context, checks []*check, body func() io.Reader) err
 func (c *check) describe(complete bool) {
 	s, res := c.sig, c.res
 	res.Domain, res.Selector, res.Algorithm = s.Domain, s.Selector, string(s.Algorithm)
+	if b, ok := s.Tags.Get("b"); ok {
+		res.B = stripFWS(b)
+	}
 	if !complete {
 		return
 	}

@@ -29,7 +29,7 @@ func SystemServers() ([]string, string) {
 		}
 	}
 	if _, err := os.Stat(resolvConf); err != nil || runtime.GOOS == "windows" {
-		return fallbackServers[:], "public resolvers (no " + resolvConf + " on this system; choose a server with --dns)"
+		return fallbackServers[:], "public resolvers (no " + resolvConf + " on this system)"
 	}
-	return fallbackServers[:], "public resolvers (" + resolvConf + " lists no server; choose one with --dns)"
+	return fallbackServers[:], "public resolvers (" + resolvConf + " lists no server)"
 }

@@ -235,7 +235,7 @@ func (rt *Route) crossCheck() {
 	}
 	src := strings.Join(rec.Sources, " and ")
 	if rt.Boundary >= 0 {
-		b := rt.Hops[rt.Boundary].field
+		b := rt.Hops[rt.Boundary].Field
 		for _, f := range rec.Fields {
 			if f > b {
 				rec.Notes = append(rec.Notes, "A field the receiver's results were read from lies below the boundary hop's Received field: it may have been written before the message reached the recipient, by the sender or a forwarder.")

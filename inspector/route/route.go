@@ -90,7 +90,8 @@ type Hop struct {
 
 	// Received is the field as parsed.
 	Received *received.Received `json:"-"`
-	field    int                // index of the field in the message header
+	// Field is the index of the Received field in the message header.
+	Field int `json:"-"`
 }
 
 // Candidate is a hop from a public address that was not chosen as the
@@ -156,7 +157,7 @@ func Analyze(ctx context.Context, r resolver.Resolver, m *message.Message, opts 
 		h := Hop{
 			From: rcv.FromRDNS, HELO: rcv.FromHELO, RDNS: rcv.FromRDNS, IP: rcv.FromIP,
 			By: rcv.By, With: rcv.With, TLS: rcv.TLS, Encrypted: rcv.Encrypted,
-			Authenticated: rcv.Authenticated, Raw: rcv.Raw, Note: rcv.Note, Received: rcv, field: i,
+			Authenticated: rcv.Authenticated, Raw: rcv.Raw, Note: rcv.Note, Received: rcv, Field: i,
 		}
 		if h.From == "" {
 			h.From = h.HELO
