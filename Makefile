@@ -9,9 +9,10 @@ BIN := mailinspector
 # What Fyne's GLFW driver needs to build (cgo, OpenGL, X11).
 DEBS_BUILD := gcc libc6-dev pkg-config libgl1-mesa-dev libx11-dev libxcursor-dev \
 	libxrandr-dev libxinerama-dev libxi-dev libxxf86vm-dev
-# What the tests of the real window need: a virtual X server, window tools,
-# screenshots, the XDND drop tool's Python binding, .desktop validation.
-DEBS_TEST := xvfb xdotool imagemagick python3-xlib desktop-file-utils xauth
+# What the tests of the real window need: a virtual X server and xdpyinfo
+# (its GLX check), window tools, screenshots, python3-xlib for Debian's
+# /usr/bin/python3 that runs .ci/xdnd-drop, .desktop validation.
+DEBS_TEST := xvfb x11-utils xdotool imagemagick python3-xlib desktop-file-utils xauth
 
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 

@@ -10,25 +10,64 @@ X11_PIDS=()
 pass() { X11_PASSED=$((X11_PASSED + 1)); echo "PASS: $*"; }
 fail() { X11_FAILED=$((X11_FAILED + 1)); echo "FAIL: $*"; }
 
-# start_xvfb WIDTHxHEIGHT: starts Xvfb on a free display and exports DISPLAY.
+# start_xvfb WIDTHxHEIGHT: starts a private Xvfb and exports DISPLAY.
+#   -displayfd: Xvfb itself takes a free display number, and writes it once
+#     it accepts connections, so two test runs at once never share a server;
+#   -noreset: by default Xvfb resets when its last client leaves, and a
+#     client that connects during the reset cannot open the display. Between
+#     two apps of a test there is no client, so on a loaded machine an app
+#     started right after the previous one ended sometimes found no display
+#     (GLFW "X11: Failed to open display", then Fyne's panic in NewWindow).
+# It checks that the server has GLX, without which GLFW gets no OpenGL
+# context.
 start_xvfb() {
-	local n
-	for n in $(seq 90 130); do
-		if [ ! -e "/tmp/.X11-unix/X$n" ] && [ ! -e "/tmp/.X$n-lock" ]; then
-			Xvfb ":$n" -screen 0 "${1}x24" -nolisten tcp >/dev/null 2>&1 &
-			X11_PIDS+=($!)
-			export DISPLAY=":$n"
-			for _ in $(seq 50); do
-				xdpyinfo >/dev/null 2>&1 && return 0
-				[ -e "/tmp/.X11-unix/X$n" ] && xdotool getmouselocation >/dev/null 2>&1 && return 0
-				sleep 0.1
-			done
-			echo "Xvfb :$n did not start" >&2
+	local n= log dfd
+	dfd=$(mktemp)
+	log=${X11_LOGS:-build/gui-logs}/xvfb.log
+	mkdir -p "$(dirname "$log")"
+	Xvfb -displayfd 3 -screen 0 "${1}x24" -nolisten tcp -noreset 3>"$dfd" >"$log" 2>&1 &
+	X11_PIDS+=($!)
+	for _ in $(seq 200); do
+		n=$(cat "$dfd")
+		[ -n "$n" ] && break
+		if ! kill -0 "${X11_PIDS[-1]}" 2>/dev/null; then
+			echo "Xvfb did not start: $(tail -3 "$log")" >&2
+			rm -f "$dfd"
 			return 1
 		fi
+		sleep 0.1
 	done
-	echo "no free X display between :90 and :130" >&2
-	return 1
+	rm -f "$dfd"
+	if [ -z "$n" ]; then
+		echo "Xvfb did not start in 20s: $(tail -3 "$log")" >&2
+		return 1
+	fi
+	export DISPLAY=":$n"
+	if ! xdpyinfo >"$log.info" 2>&1; then
+		echo "Xvfb $DISPLAY does not answer: $(tail -3 "$log.info")" >&2
+		return 1
+	fi
+	if ! grep -qw GLX "$log.info"; then
+		echo "Xvfb $DISPLAY has no GLX extension: the app would get no OpenGL context" >&2
+		return 1
+	fi
+	rm -f "$log.info"
+}
+
+# log_excerpt FILE: what to show of an app's stderr when a case fails: a
+# panic's first lines (its message and the first frames of the panicking
+# goroutine) with the few lines logged before it, else the log's first
+# lines; the whole log stays in FILE.
+log_excerpt() {
+	local file=$1 at
+	[ -s "$file" ] || { echo "  (the app wrote nothing; log $file)"; return; }
+	at=$(grep -n -m1 -E '^(panic|fatal error): ' "$file" | cut -d: -f1)
+	if [ -n "$at" ]; then
+		sed -n "$((at > 3 ? at - 3 : 1)),$((at + 24))p" "$file" | sed 's/^/  | /'
+	else
+		head -12 "$file" | sed 's/^/  | /'
+	fi
+	echo "  (whole log: $file, $(wc -l <"$file") lines)"
 }
 
 # clean_home DIR SNAPSHOT: a new home whose Mail Inspector settings (Fyne
