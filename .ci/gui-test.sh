@@ -1,26 +1,40 @@
 #!/usr/bin/env bash
 # The real window under Xvfb (make test-gui). It starts the built binary
 # with a sample message, and drops a message onto the empty window with a
-# real XDND drop (../shared/tools/xdnd-drop), each in the light and dark
-# themes, at 800x600 and at 1600x1000, and saves a screenshot of each to
-# build/screenshots/ (kept as a CI artifact).
+# real XDND drop (.ci/xdnd-drop, first checked against a fake target by
+# .ci/xdnd-drop-test), each in the light and dark themes, at 800x600 and at
+# 1600x1000, and saves a screenshot of each to build/screenshots/ (kept as
+# a CI artifact). Every app's whole stderr is kept in build/gui-logs/NAME.log;
+# a failed case shows the start of its panic, if any.
 #
 # usage: .ci/gui-test.sh [BINARY]     (default ./mailinspector)
+# XDND_DROP=TOOL runs another drop tool with the same arguments.
 set -uo pipefail
 cd "$(dirname "$0")/.."
 ROOT=$PWD
 BIN=${1:-./mailinspector}
 OUT=build/screenshots
-XDND=${XDND_DROP:-$ROOT/../shared/tools/xdnd-drop}
+LOGS=build/gui-logs
+X11_LOGS=$LOGS
+XDND=${XDND_DROP:-$ROOT/.ci/xdnd-drop}
 SAMPLES=$ROOT/assets/samples
 . .ci/x11.sh
 
 [ -x "$BIN" ] || { echo "no binary $BIN: run make build first" >&2; exit 1; }
-mkdir -p "$OUT"
-rm -f "$OUT"/start-*.png "$OUT"/drop-*.png
+mkdir -p "$OUT" "$LOGS"
+rm -f "$OUT"/start-*.png "$OUT"/drop-*.png "$LOGS"/*.log
 WORK=$(mktemp -d)
 trap 'x11_cleanup; rm -rf "$WORK"' EXIT
 start_xvfb 1920x1080 || exit 1
+
+# The drop tool against a fake target: takes a drop, refuses one, fails on
+# silence and on a window that takes no drops.
+if "$ROOT/.ci/xdnd-drop-test" "$XDND" >"$LOGS/xdnd-drop-test.log" 2>&1; then
+	pass "xdnd-drop: its protocol checks against a fake XDND target ($LOGS/xdnd-drop-test.log)"
+else
+	fail "xdnd-drop: its protocol checks against a fake XDND target"
+	sed 's/^/  | /' "$LOGS/xdnd-drop-test.log"
+fi
 
 # run_app NAME THEME SIZE ARGS...: starts the app in a clean home and
 # prints its window id.
@@ -31,7 +45,7 @@ run_app() {
 	local home=$WORK/home-$name
 	XDG_CONFIG_HOME=$home/.config clean_home "$home" "$SAMPLES/snapshot.json"
 	HOME=$home XDG_CONFIG_HOME=$home/.config XDG_DATA_HOME=$home/.local/share LANG=C.UTF-8 FYNE_THEME=$theme \
-		"$BIN" "$@" >"$WORK/$name.log" 2>&1 &
+		"$BIN" "$@" >"$LOGS/$name.log" 2>&1 &
 	APP_PID=$!
 	X11_PIDS+=("$APP_PID")
 }
@@ -41,6 +55,20 @@ stop_app() {
 	wait "$APP_PID" 2>/dev/null
 }
 
+# app_failed NAME WHAT: a failed case, with how the app ended and the start
+# of its log.
+app_failed() {
+	local name=$1 what=$2 status
+	if kill -0 "$APP_PID" 2>/dev/null; then
+		status="the app is still running"
+	else
+		wait "$APP_PID" 2>/dev/null
+		status="the app exited with status $?"
+	fi
+	fail "$name: $what ($status)"
+	log_excerpt "$LOGS/$name.log"
+}
+
 for theme in light dark; do
 	for size in 800x600 1600x1000; do
 		name=start-$theme-$size
@@ -48,7 +76,7 @@ for theme in light dark; do
 		case $theme in light) msg=newsletter.eml ;; dark) msg=spoof.eml ;; esac
 		run_app "$name" "$theme" "$size" "$SAMPLES/$msg"
 		if ! w=$(wait_window "$APP_PID"); then
-			fail "$name: no window appeared ($(tail -3 "$WORK/$name.log"))"
+			app_failed "$name" "no window appeared"
 			continue
 		fi
 		xdotool windowsize "$w" "${size%x*}" "${size#*x}"
@@ -57,10 +85,10 @@ for theme in light dark; do
 			if shot "$w" "$OUT/$name.png" && kill -0 "$APP_PID" 2>/dev/null; then
 				pass "$name: $msg opened from the command line ($OUT/$name.png)"
 			else
-				fail "$name: screenshot or app died ($(tail -3 "$WORK/$name.log"))"
+				app_failed "$name" "screenshot or app died"
 			fi
 		else
-			fail "$name: the message did not open"
+			app_failed "$name" "the message did not open"
 		fi
 		stop_app
 	done
@@ -69,7 +97,7 @@ for theme in light dark; do
 	name=drop-$theme-800x600
 	run_app "$name" "$theme" 800x600
 	if ! w=$(wait_window "$APP_PID"); then
-		fail "$name: no window appeared"
+		app_failed "$name" "no window appeared"
 		continue
 	fi
 	xdotool windowsize "$w" 800 600
@@ -83,15 +111,17 @@ for theme in light dark; do
 			fail "$name: screenshot"
 		fi
 	else
-		fail "$name: the drop did not open the message: $out"
+		app_failed "$name" "the drop did not open the message"
+		echo "$out" | sed 's/^/  xdnd-drop: /'
 	fi
 	# A dropped file that is not a message shows an error, not a crash.
-	if "$XDND" "$w" 400 300 "$ROOT/app/testdata/webmail-page.html" >/dev/null 2>&1 &&
+	if out=$("$XDND" "$w" 400 300 "$ROOT/app/testdata/webmail-page.html" 2>&1) &&
 		wait_title "$w" "— webmail-page.html" && sleep 1 && kill -0 "$APP_PID" 2>/dev/null; then
 		shot "$w" "$OUT/drop-error-$theme-800x600.png" || true
 		pass "$name: a dropped HTML page gives the error state, the app lives on"
 	else
-		fail "$name: dropping a non-message"
+		app_failed "$name" "dropping a non-message"
+		echo "$out" | sed 's/^/  xdnd-drop: /'
 	fi
 	stop_app
 done

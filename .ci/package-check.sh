@@ -17,10 +17,13 @@ cd "$(dirname "$0")/.."
 ROOT=$PWD
 TARBALL=${1:-$(ls -t build/package/mailinspector-*-linux-*.tar.xz 2>/dev/null | head -1)}
 OUT=build/screenshots
+LOGS=build/package-check-logs # every app's whole stderr
+X11_LOGS=$LOGS
 SAMPLE=$ROOT/assets/samples/newsletter.eml
 . .ci/x11.sh
 [ -f "$TARBALL" ] || { echo "no package: run make package first" >&2; exit 1; }
-mkdir -p "$OUT"
+mkdir -p "$OUT" "$LOGS"
+rm -f "$LOGS"/*.log
 WORK=$(mktemp -d)
 trap 'x11_cleanup; rm -rf "$WORK"' EXIT
 
@@ -70,7 +73,7 @@ default=$(xdg-mime query default message/rfc822)
 open_with() {
 	local name=$1 w
 	shift
-	"$@" >"$WORK/$name.log" 2>&1 &
+	"$@" >"$LOGS/$name.log" 2>&1 &
 	X11_PIDS+=($!)
 	for _ in $(seq 100); do
 		w=$(xdotool search --onlyvisible --name '^Mail Inspector' 2>/dev/null | head -1)
@@ -78,7 +81,8 @@ open_with() {
 		sleep 0.1
 	done
 	if [ -z "$w" ]; then
-		fail "$name: no Mail Inspector window ($(tail -3 "$WORK/$name.log"))"
+		fail "$name: no Mail Inspector window"
+		log_excerpt "$LOGS/$name.log"
 		return
 	fi
 	xdotool windowsize "$w" 800 600
@@ -86,6 +90,7 @@ open_with() {
 		pass "$name opens the message in the installed app ($OUT/$name.png)"
 	else
 		fail "$name: the window does not show the message"
+		log_excerpt "$LOGS/$name.log"
 	fi
 	[ -n "$(xprop -id "$w" WM_CLASS 2>/dev/null)" ] && echo "  window $(xprop -id "$w" WM_CLASS)"
 	xdotool windowclose "$w" 2>/dev/null || true
