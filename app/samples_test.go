@@ -17,13 +17,6 @@ package app
 import (
 	"bytes"
 	"context"
-	"crypto"
-	"crypto/ed25519"
-	"crypto/rand"
-	"crypto/rsa"
-	"crypto/x509"
-	"encoding/base64"
-	"encoding/pem"
 	"flag"
 	"fmt"
 	"os"
@@ -41,6 +34,7 @@ import (
 	"github.com/mailinspector/mailinspector/inspector/message"
 	"github.com/mailinspector/mailinspector/inspector/resolver"
 	"github.com/mailinspector/mailinspector/inspector/resolver/dnstest"
+	"github.com/mailinspector/mailinspector/internal/testsign"
 )
 
 var update = flag.Bool("update", false, "regenerate the sample messages and their DNS snapshot in ../assets/samples")
@@ -51,16 +45,16 @@ const (
 )
 
 // sampleKeys are the keys the samples are signed with: selector and domain
-// as published in samplesZone, and the key file in testdata/samples.
+// as published in samplesZone, the key file in testdata/samples, and the
+// kind of key made when the file does not exist.
 var sampleKeys = []struct {
-	domain, selector, file string
-	ed25519                bool
+	domain, selector, file, kind string
 }{
-	{"northwind.example", "nw2026", "northwind.pem", false},
-	{"cheaphost.example", "relay", "cheaphost.pem", false},
-	{"contoso.example", "sel1", "contoso.pem", false},
-	{"lists.tailspin.example", "list", "lists-tailspin.pem", true},
-	{"tailspin.example", "arc2026", "tailspin-arc.pem", false},
+	{"northwind.example", "nw2026", "northwind.pem", "rsa2048"},
+	{"cheaphost.example", "relay", "cheaphost.pem", "rsa2048"},
+	{"contoso.example", "sel1", "contoso.pem", "rsa2048"},
+	{"lists.tailspin.example", "list", "lists-tailspin.pem", "ed25519"},
+	{"tailspin.example", "arc2026", "tailspin-arc.pem", "rsa2048"},
 }
 
 // samplesZone is the DNS the samples were "sent" under. %s are the DKIM
@@ -198,12 +192,16 @@ func TestSamples(t *testing.T) {
 // generateSamples writes the samples and their snapshot (see the file
 // comment).
 func generateSamples(t *testing.T) {
-	keys := make(map[string]signKey)
+	keys := make(map[string]testsign.Key)
 	var records []any
 	for _, k := range sampleKeys {
-		sk := signKey{domain: k.domain, selector: k.selector, key: loadOrMakeKey(t, filepath.Join(samplesKeys, k.file), k.ed25519)}
+		signer, err := testsign.LoadOrCreateKey(filepath.Join(samplesKeys, k.file), k.kind)
+		if err != nil {
+			t.Fatal(err)
+		}
+		sk := testsign.Key{Domain: k.domain, Selector: k.selector, Signer: signer}
 		keys[k.domain] = sk
-		records = append(records, keyRecord(sk))
+		records = append(records, sk.TXT())
 	}
 	zone := fmt.Sprintf(samplesZone, records...)
 	srv := dnstest.Start(t, zone)
@@ -267,84 +265,16 @@ func generateSamples(t *testing.T) {
 	t.Logf("wrote %d samples and %d snapshot entries to %s", len(msgs), len(snap.Entries), samplesOut)
 }
 
-// loadOrMakeKey reads a PKCS #8 key, making it first when it does not exist
-// (these keys sign only the samples; they protect nothing).
-func loadOrMakeKey(t *testing.T, path string, ed bool) crypto.Signer {
-	b, err := os.ReadFile(path)
-	if os.IsNotExist(err) {
-		var key crypto.Signer
-		if ed {
-			_, key, err = ed25519.GenerateKey(rand.Reader)
-		} else {
-			key, err = rsa.GenerateKey(rand.Reader, 2048)
-		}
-		if err != nil {
-			t.Fatal(err)
-		}
-		der, err := x509.MarshalPKCS8PrivateKey(key)
-		if err != nil {
-			t.Fatal(err)
-		}
-		b = pem.EncodeToMemory(&pem.Block{Type: "PRIVATE KEY", Bytes: der})
-		if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
-			t.Fatal(err)
-		}
-		if err := os.WriteFile(path, b, 0o644); err != nil {
-			t.Fatal(err)
-		}
-	} else if err != nil {
-		t.Fatal(err)
-	}
-	block, _ := pem.Decode(b)
-	if block == nil {
-		t.Fatalf("%s: no PEM block", path)
-	}
-	key, err := x509.ParsePKCS8PrivateKey(block.Bytes)
-	if err != nil {
-		t.Fatalf("%s: %v", path, err)
-	}
-	return key.(crypto.Signer)
-}
-
-// keyRecord is the DKIM key record of k in zone form, its data split into
-// strings of at most 255 bytes.
-func keyRecord(k signKey) string {
-	var kt string
-	var pub []byte
-	switch key := k.key.Public().(type) {
-	case ed25519.PublicKey:
-		kt, pub = "ed25519", key
-	default:
-		der, err := x509.MarshalPKIXPublicKey(key)
-		if err != nil {
-			panic(err)
-		}
-		kt, pub = "rsa", der
-	}
-	data := "v=DKIM1; k=" + kt + "; p=" + base64.StdEncoding.EncodeToString(pub)
-	var parts []string
-	for len(data) > 0 {
-		n := min(len(data), 255)
-		parts = append(parts, `"`+data[:n]+`"`)
-		data = data[n:]
-	}
-	return fmt.Sprintf("%s._domainkey.%s. IN TXT %s", k.selector, k.domain, strings.Join(parts, " "))
-}
-
 // date formats t as in a Date or Received field.
 func date(t time.Time) string { return t.Format("Mon, 02 Jan 2006 15:04:05 -0700") }
-
-func crlf(s string) string {
-	return strings.ReplaceAll(strings.ReplaceAll(s, "\r\n", "\n"), "\n", "\r\n")
-}
 
 // headerB is the header.b value of an Authentication-Results field: the
 // first 8 characters of the signature.
 func headerB(b string) string { return b[:8] }
 
-func newsletter(keys map[string]signKey) string {
+func newsletter(keys map[string]testsign.Key) string {
 	t := newsletterSent
-	d := &draft{body: crlf(`--=_nw_2026_03
+	d := &testsign.Message{Body: testsign.CRLF(`--=_nw_2026_03
 Content-Type: text/plain; charset=utf-8
 Content-Transfer-Encoding: 8bit
 
@@ -380,7 +310,7 @@ This is a sample message shipped with Mail Inspector.</p>
 
 --=_nw_2026_03--
 `)}
-	d.fields = []string{
+	d.Fields = []string{
 		"From: Northwind Shop <news@northwind.example>\r\n",
 		"To: reader@inbox.example\r\n",
 		"Subject: Spring is here: new garden tools and free delivery\r\n",
@@ -391,30 +321,30 @@ This is a sample message shipped with Mail Inspector.</p>
 		"MIME-Version: 1.0\r\n",
 		"Content-Type: multipart/alternative; boundary=\"=_nw_2026_03\"\r\n",
 	}
-	b := signMessage(d, "DKIM-Signature", 0, keys["northwind.example"],
-		[]string{"from", "to", "subject", "date", "message-id", "list-unsubscribe", "list-unsubscribe-post", "mime-version", "content-type", "from"}, t)
-	d.prepend("Received", "from app-7.internal.northwind.example (app-7.internal.northwind.example [10.20.0.7])\r\n"+
+	b := d.Sign(keys["northwind.example"], testsign.Options{Time: t,
+		Headers: []string{"from", "to", "subject", "date", "message-id", "list-unsubscribe", "list-unsubscribe-post", "mime-version", "content-type", "from"}})
+	d.Prepend("Received", "from app-7.internal.northwind.example (app-7.internal.northwind.example [10.20.0.7])\r\n"+
 		"\tby out1.mailer.northwind.example (Postfix) with ESMTP id 8C2F51A0042\r\n"+
 		"\tfor <reader@inbox.example>; "+date(t)+" (UTC)")
-	d.prepend("Return-Path", "<bounces+r123@mailer.northwind.example>")
-	d.prepend("Received", "from out1.mailer.northwind.example (out1.mailer.northwind.example [192.0.2.25])\r\n"+
+	d.Prepend("Return-Path", "<bounces+r123@mailer.northwind.example>")
+	d.Prepend("Received", "from out1.mailer.northwind.example (out1.mailer.northwind.example [192.0.2.25])\r\n"+
 		"\t(using TLSv1.3 with cipher TLS_AES_256_GCM_SHA384 (256/256 bits)\r\n"+
 		"\t key-exchange X25519 server-signature RSA-PSS (2048 bits) server-digest SHA256)\r\n"+
 		"\t(No client certificate requested)\r\n"+
 		"\tby mx.inbox.example (Postfix) with ESMTPS id 4Q1bX72kLzz9sWx\r\n"+
 		"\tfor <reader@inbox.example>; "+date(t.Add(2*time.Second))+" (UTC)")
-	d.prepend("Authentication-Results", "mx.inbox.example;\r\n"+
+	d.Prepend("Authentication-Results", "mx.inbox.example;\r\n"+
 		"\tdkim=pass (2048-bit key) header.d=northwind.example header.s=nw2026 header.b="+headerB(b)+";\r\n"+
 		"\tspf=pass (mx.inbox.example: domain of bounces+r123@mailer.northwind.example\r\n"+
 		"\t designates 192.0.2.25 as permitted sender) smtp.mailfrom=bounces+r123@mailer.northwind.example;\r\n"+
 		"\tdmarc=pass (p=REJECT) header.from=northwind.example")
-	d.prepend("Delivered-To", "reader@inbox.example")
+	d.Prepend("Delivered-To", "reader@inbox.example")
 	return d.String()
 }
 
-func spoof(keys map[string]signKey) string {
+func spoof(keys map[string]testsign.Key) string {
 	t := spoofSent
-	d := &draft{body: crlf(`<html><body style="font-family:sans-serif">
+	d := &testsign.Message{Body: testsign.CRLF(`<html><body style="font-family:sans-serif">
 <p><b>Fabrikam Bank - Security Department</b></p>
 <p>Dear customer,</p>
 <p>We detected an unusual sign-in to your online banking. Your account has
@@ -427,7 +357,7 @@ been <b>temporarily locked</b>. To unlock it, confirm your identity within
 Mail Inspector. Fabrikam and all names in it are made up.</p>
 </body></html>
 `)}
-	d.fields = []string{
+	d.Fields = []string{
 		"From: Fabrikam Bank Security <security@fabrikam.example>\r\n",
 		"Reply-To: fabrikam-support@cheaphost.example\r\n",
 		"To: reader@inbox.example\r\n",
@@ -438,26 +368,26 @@ Mail Inspector. Fabrikam and all names in it are made up.</p>
 		"Content-Type: text/html; charset=utf-8\r\n",
 		"Content-Transfer-Encoding: 8bit\r\n",
 	}
-	b := signMessage(d, "DKIM-Signature", 0, keys["cheaphost.example"],
-		[]string{"from", "reply-to", "to", "subject", "date", "message-id"}, t)
-	d.prepend("Return-Path", "<security@fabrikam.example>")
-	d.prepend("Received", "from vps-66.cheaphost.example (unknown [203.0.113.66])\r\n"+
+	b := d.Sign(keys["cheaphost.example"], testsign.Options{Time: t,
+		Headers: []string{"from", "reply-to", "to", "subject", "date", "message-id"}})
+	d.Prepend("Return-Path", "<security@fabrikam.example>")
+	d.Prepend("Received", "from vps-66.cheaphost.example (unknown [203.0.113.66])\r\n"+
 		"\tby mx.inbox.example (Postfix) with SMTP id 4Q1cZ03mTfz9sXy\r\n"+
 		"\tfor <reader@inbox.example>; "+date(t.Add(2*time.Second))+" (UTC)")
-	d.prepend("Authentication-Results", "mx.inbox.example;\r\n"+
+	d.Prepend("Authentication-Results", "mx.inbox.example;\r\n"+
 		"\tdkim=pass (2048-bit key) header.d=cheaphost.example header.s=relay header.b="+headerB(b)+";\r\n"+
 		"\tspf=fail (mx.inbox.example: domain of security@fabrikam.example does not\r\n"+
 		"\t designate 203.0.113.66 as permitted sender) smtp.mailfrom=security@fabrikam.example;\r\n"+
 		"\tdmarc=fail (p=REJECT dis=QUARANTINE) header.from=fabrikam.example")
-	d.prepend("X-Spam-Flag", "YES")
-	d.prepend("Delivered-To", "reader@inbox.example")
+	d.Prepend("X-Spam-Flag", "YES")
+	d.Prepend("Delivered-To", "reader@inbox.example")
 	return d.String()
 }
 
-func mailingList(keys map[string]signKey) string {
+func mailingList(keys map[string]testsign.Key) string {
 	t := listSent
 	// As Alice sent it.
-	d := &draft{body: crlf(`Hi team,
+	d := &testsign.Message{Body: testsign.CRLF(`Hi team,
 
 The minutes of Tuesday's meeting are on the wiki. Two things for this
 week:
@@ -471,7 +401,7 @@ Alice
 (This is a sample message shipped with Mail Inspector. Contoso,
 Tailspin and everyone here are made up.)
 `)}
-	d.fields = []string{
+	d.Fields = []string{
 		"From: Alice Liddell <alice@contoso.example>\r\n",
 		"To: team@lists.tailspin.example\r\n",
 		"Subject: Meeting minutes and this week's tasks\r\n",
@@ -481,57 +411,56 @@ Tailspin and everyone here are made up.)
 		"Content-Type: text/plain; charset=utf-8; format=flowed\r\n",
 		"Content-Transfer-Encoding: 7bit\r\n",
 	}
-	alice := signMessage(d, "DKIM-Signature", 0, keys["contoso.example"],
-		[]string{"from", "to", "subject", "date", "message-id", "mime-version", "content-type"}, t)
+	alice := d.Sign(keys["contoso.example"], testsign.Options{Time: t,
+		Headers: []string{"from", "to", "subject", "date", "message-id", "mime-version", "content-type"}})
 
 	// At the list: received, authenticated, changed, sealed, re-signed.
 	at := t.Add(2 * time.Second)
-	d.prepend("Received", "from smtp.contoso.example (smtp.contoso.example [198.51.100.7])\r\n"+
+	d.Prepend("Received", "from smtp.contoso.example (smtp.contoso.example [198.51.100.7])\r\n"+
 		"\t(using TLSv1.2 with cipher ECDHE-RSA-AES256-GCM-SHA384 (256/256 bits))\r\n"+
 		"\tby mail.lists.tailspin.example (Postfix) with ESMTPS id 77E3A2C0188\r\n"+
 		"\tfor <team@lists.tailspin.example>; "+date(at)+" (UTC)")
-	for i, f := range d.fields {
+	for i, f := range d.Fields {
 		if strings.HasPrefix(f, "Subject:") {
-			d.fields[i] = "Subject: [team] Meeting minutes and this week's tasks\r\n"
+			d.Fields[i] = "Subject: [team] Meeting minutes and this week's tasks\r\n"
 		}
 	}
-	d.fields = append(d.fields,
+	d.Fields = append(d.Fields,
 		"List-Id: Tailspin team <team.lists.tailspin.example>\r\n",
 		"List-Post: <mailto:team@lists.tailspin.example>\r\n",
 		"List-Unsubscribe: <mailto:team-leave@lists.tailspin.example>\r\n",
 		"Precedence: list\r\n",
 	)
-	d.body += crlf(`
+	d.Body += testsign.CRLF(`
 _______________________________________________
 team mailing list -- team@lists.tailspin.example
 To unsubscribe send an email to team-leave@lists.tailspin.example
 `)
-	d.prepend("Sender", "team@lists.tailspin.example")
-	signMessage(d, "DKIM-Signature", 0, keys["lists.tailspin.example"],
-		[]string{"from", "to", "subject", "date", "message-id", "sender", "list-id", "list-post", "list-unsubscribe"}, at)
-	d.prepend("ARC-Authentication-Results", "i=1; mail.lists.tailspin.example;\r\n"+
-		"\tdkim=pass header.d=contoso.example header.s=sel1 header.b="+headerB(alice)+";\r\n"+
-		"\tspf=pass (mail.lists.tailspin.example: domain of alice@contoso.example designates\r\n"+
-		"\t 198.51.100.7 as permitted sender) smtp.mailfrom=alice@contoso.example;\r\n"+
-		"\tdmarc=pass (p=QUARANTINE) header.from=contoso.example")
-	signMessage(d, "ARC-Message-Signature", 1, keys["tailspin.example"],
-		[]string{"from", "to", "subject", "date", "message-id", "sender", "list-id", "dkim-signature"}, at)
-	sealARC(d, 1, "none", keys["tailspin.example"], at)
+	d.Prepend("Sender", "team@lists.tailspin.example")
+	d.Sign(keys["lists.tailspin.example"], testsign.Options{Time: at,
+		Headers: []string{"from", "to", "subject", "date", "message-id", "sender", "list-id", "list-post", "list-unsubscribe"}})
+	d.Seal(keys["tailspin.example"], testsign.ARCOptions{Time: at, CV: "none",
+		AuthServID: "mail.lists.tailspin.example",
+		Results: "dkim=pass header.d=contoso.example header.s=sel1 header.b=" + headerB(alice) + ";\r\n" +
+			"\tspf=pass (mail.lists.tailspin.example: domain of alice@contoso.example designates\r\n" +
+			"\t 198.51.100.7 as permitted sender) smtp.mailfrom=alice@contoso.example;\r\n" +
+			"\tdmarc=pass (p=QUARANTINE) header.from=contoso.example",
+		Headers: []string{"from", "to", "subject", "date", "message-id", "sender", "list-id", "dkim-signature"}})
 
 	// At the recipient.
 	at = at.Add(2 * time.Second)
-	d.prepend("Return-Path", "<team-bounces@lists.tailspin.example>")
-	d.prepend("Received", "from mail.lists.tailspin.example (mail.lists.tailspin.example [198.51.100.40])\r\n"+
+	d.Prepend("Return-Path", "<team-bounces@lists.tailspin.example>")
+	d.Prepend("Received", "from mail.lists.tailspin.example (mail.lists.tailspin.example [198.51.100.40])\r\n"+
 		"\t(using TLSv1.3 with cipher TLS_AES_128_GCM_SHA256 (128/128 bits))\r\n"+
 		"\tby mx.inbox.example (Postfix) with ESMTPS id 4Q1dK55vNwz9sYz\r\n"+
 		"\tfor <bob@inbox.example>; "+date(at)+" (UTC)")
-	d.prepend("Authentication-Results", "mx.inbox.example;\r\n"+
+	d.Prepend("Authentication-Results", "mx.inbox.example;\r\n"+
 		"\tdkim=fail (body hash did not verify) header.d=contoso.example header.s=sel1 header.b="+headerB(alice)+";\r\n"+
 		"\tdkim=pass header.d=lists.tailspin.example header.s=list;\r\n"+
 		"\tspf=pass (mx.inbox.example: domain of team-bounces@lists.tailspin.example designates\r\n"+
 		"\t 198.51.100.40 as permitted sender) smtp.mailfrom=team-bounces@lists.tailspin.example;\r\n"+
 		"\tdmarc=fail (p=QUARANTINE dis=NONE) header.from=contoso.example;\r\n"+
 		"\tarc=pass (i=1 spf=pass dkim=pass dmarc=pass)")
-	d.prepend("Delivered-To", "bob@inbox.example")
+	d.Prepend("Delivered-To", "bob@inbox.example")
 	return d.String()
 }
