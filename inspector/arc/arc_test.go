@@ -10,14 +10,13 @@ import (
 	"testing"
 	"time"
 
-	msgdkim "github.com/emersion/go-msgauth/dkim"
-
 	"github.com/mailinspector/mailinspector/inspector/dkim"
 	"github.com/mailinspector/mailinspector/inspector/message"
 	"github.com/mailinspector/mailinspector/inspector/recorded"
 	"github.com/mailinspector/mailinspector/inspector/resolver"
 	"github.com/mailinspector/mailinspector/inspector/resolver/dnstest"
 	"github.com/mailinspector/mailinspector/inspector/result"
+	"github.com/mailinspector/mailinspector/internal/testsign"
 )
 
 var update = flag.Bool("update", false, "regenerate testdata/list-forward.eml and .zone")
@@ -43,16 +42,7 @@ const listResults = "spf=pass smtp.mailfrom=jqd@d1.example;\r\n\tdkim=pass heade
 // mailing list does: a tag in the Subject, a List-Id, a footer, a Received
 // field, and an ARC set sealed by lists.example.org.
 func forwardThroughList(t testing.TB, author, list *sealer) []byte {
-	var signed bytes.Buffer
-	err := msgdkim.Sign(&signed, bytes.NewReader(crlf(original)), &msgdkim.SignOptions{
-		Domain: author.domain, Selector: author.selector, Signer: author.key,
-		HeaderCanonicalization: msgdkim.CanonicalizationRelaxed, BodyCanonicalization: msgdkim.CanonicalizationRelaxed,
-		HeaderKeys: []string{"From", "To", "Subject", "Date", "Message-ID"},
-	})
-	if err != nil {
-		t.Fatal(err)
-	}
-	msg := signed.String()
+	msg := testsign.Sign(testsign.CRLF(original), author.Key, testsign.Options{})
 	msg = strings.Replace(msg, "Subject: Meeting", "Subject: [arc] Meeting", 1)
 	msg = strings.Replace(msg, "\r\n\r\n", "\r\nList-Id: ARC discussion <arc.lists.example.org>\r\n\r\n", 1)
 	msg += "-- \r\nARC mailing list\r\nhttps://lists.example.org/arc\r\n"
@@ -61,10 +51,10 @@ func forwardThroughList(t testing.TB, author, list *sealer) []byte {
 }
 
 func listSealers(t testing.TB) (author, list, fwd *sealer) {
-	author = &sealer{domain: "d1.example", selector: "s2024", key: testKey(t, 0)}
-	list = &sealer{domain: "lists.example.org", selector: "arc", key: testKey(t, 1), authservID: "lists.example.org",
+	author = &sealer{Key: testsign.Key{Domain: "d1.example", Selector: "s2024", Signer: testsign.RSA2048(0)}}
+	list = &sealer{Key: testsign.Key{Domain: "lists.example.org", Selector: "arc", Signer: testsign.RSA2048(1)}, authservID: "lists.example.org",
 		signed: []string{"From", "To", "Subject", "Date", "Message-ID", "List-Id"}}
-	fwd = &sealer{domain: "forward.example", selector: "arc1", key: testKey(t, 2), authservID: "mx.forward.example",
+	fwd = &sealer{Key: testsign.Key{Domain: "forward.example", Selector: "arc1", Signer: testsign.RSA2048(2)}, authservID: "mx.forward.example",
 		signed: []string{"From", "To", "Subject", "Date", "Message-ID"}}
 	return
 }
@@ -75,7 +65,7 @@ func TestGenerateListForward(t *testing.T) {
 	}
 	author, list, _ := listSealers(t)
 	msg := forwardThroughList(t, author, list)
-	zone := "; Keys for testdata/list-forward.eml, made by TestGenerateListForward.\n" + author.zoneLine() + "\n" + list.zoneLine() + "\n"
+	zone := "; Keys for testdata/list-forward.eml, made by TestGenerateListForward.\n" + author.TXT() + "\n" + list.TXT() + "\n"
 	if err := os.WriteFile("testdata/list-forward.eml", bytes.ReplaceAll(msg, []byte("\r\n"), []byte("\n")), 0o644); err != nil {
 		t.Fatal(err)
 	}
@@ -162,7 +152,7 @@ type chainCase struct {
 
 func TestValidate(t *testing.T) {
 	author, list, fwd := listSealers(t)
-	zone := author.zoneLine() + "\n" + list.zoneLine() + "\n" + fwd.zoneLine() + "\n"
+	zone := author.TXT() + "\n" + list.TXT() + "\n" + fwd.TXT() + "\n"
 	twoHops := func(t *testing.T, author, list, fwd *sealer) []byte {
 		msg := forwardThroughList(t, author, list)
 		// The forwarder rewrites the Subject, which breaks the list's AMS,
@@ -295,7 +285,7 @@ func TestValidate(t *testing.T) {
 // changed between two intermediaries.
 func TestTwoHopsDetails(t *testing.T) {
 	author, list, fwd := listSealers(t)
-	srv := dnstest.Start(t, author.zoneLine()+"\n"+list.zoneLine()+"\n"+fwd.zoneLine())
+	srv := dnstest.Start(t, author.TXT()+"\n"+list.TXT()+"\n"+fwd.TXT())
 	msg := forwardThroughList(t, author, list)
 	msg = bytes.Replace(msg, []byte("Subject: [arc] Meeting"), []byte("Subject: [fwd] [arc] Meeting"), 1)
 	msg = fwd.seal(t, msg, "spf=fail smtp.mailfrom=jqd@d1.example; arc=pass", "pass", 1704189700)
