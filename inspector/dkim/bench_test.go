@@ -5,7 +5,6 @@ import (
 	"context"
 	"crypto"
 	"crypto/sha256"
-	"crypto/x509"
 	"encoding/base64"
 	"fmt"
 	"math/rand/v2"
@@ -15,6 +14,7 @@ import (
 	"github.com/mailinspector/mailinspector/inspector/message"
 	"github.com/mailinspector/mailinspector/inspector/resolver/dnstest"
 	"github.com/mailinspector/mailinspector/inspector/result"
+	"github.com/mailinspector/mailinspector/internal/testsign"
 )
 
 // Throughput figures are only meaningful next to the SHA256Baseline
@@ -93,14 +93,13 @@ func benchBody(size int) []byte {
 // the same bytes.
 func BenchmarkVerify(b *testing.B) {
 	rk, _ := testKeys(b)
-	der, _ := x509.MarshalPKIXPublicKey(&rk.PublicKey)
-	srv := dnstest.Start(b, "")
-	srv.Add(txtRecord("rsa2048._domainkey.example.com", "v=DKIM1; k=rsa; p="+base64.StdEncoding.EncodeToString(der)))
+	key := testsign.Key{Domain: "example.com", Selector: "rsa2048", Signer: rk}
+	srv := dnstest.Start(b, key.TXT())
 	headers := []string{"from", "to", "subject", "date", "message-id"}
 	for _, size := range []int{1 << 20, 25 << 20} {
 		msg := append([]byte(benchHeader), benchMIME(size)...)
 		for _, c := range []Canonicalization{Relaxed, Simple} {
-			signed := testSign(b, msg, rk, RSASHA256, "example.com", "rsa2048", c, c, headers)
+			signed := []byte(testsign.Sign(string(msg), key, testsign.Options{Canon: string(c) + "/" + string(c), Headers: headers}))
 			m, err := message.Parse("bench", signed)
 			if err != nil {
 				b.Fatal(err)

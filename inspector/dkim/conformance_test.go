@@ -21,6 +21,7 @@ import (
 	"github.com/mailinspector/mailinspector/inspector/message"
 	"github.com/mailinspector/mailinspector/inspector/resolver/dnstest"
 	"github.com/mailinspector/mailinspector/inspector/result"
+	"github.com/mailinspector/mailinspector/internal/testsign"
 )
 
 // conformanceDir holds the public DKIM test data (see its README.md,
@@ -241,11 +242,8 @@ func TestConformanceRoundtrip(t *testing.T) {
 			t.Fatal(err)
 		}
 		key := readPrivateKey(t, filepath.Join(conformanceDir, keyFile))
-		algo := RSASHA256
-		if _, ok := key.(ed25519.PrivateKey); ok {
-			algo = Ed25519SHA256
-		}
-		signed := testSign(t, crlfMessage(t, data), key, algo, domain, selector, Relaxed, Simple, []string{"from", "to", "subject"})
+		signed := []byte(testsign.Sign(string(crlfMessage(t, data)), testsign.Key{Domain: domain, Selector: selector, Signer: key},
+			testsign.Options{Canon: "relaxed/simple", Headers: []string{"from", "to", "subject"}}))
 		srv := dnstest.Start(t, "")
 		srv.Add(txtRecord(selector+"._domainkey."+domain, record))
 		m, err := message.Parse(msgFile, signed)

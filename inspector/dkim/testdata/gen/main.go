@@ -8,32 +8,27 @@
 //
 // Messages are signed with github.com/emersion/go-msgauth's dkim.Sign, an
 // independent signer. The few fixtures it cannot make (rsa-sha1, l=, a
-// signature that does not cover From) are signed by a small signer below
-// built on this package's exported core; those are marked in the output.
+// signature that does not cover From) are signed by internal/testsign,
+// the project's test signer, which shares no code with package dkim.
 package main
 
 import (
 	"bytes"
 	"crypto"
-	"crypto/ed25519"
-	"crypto/rand"
 	"crypto/rsa"
 	"crypto/x509"
 	"encoding/base64"
-	"encoding/pem"
 	"fmt"
 	"log"
 	"os"
 	"path/filepath"
 	"regexp"
-	"strconv"
 	"strings"
 	"time"
 
 	msgauth "github.com/emersion/go-msgauth/dkim"
 
-	"github.com/mailinspector/mailinspector/inspector/dkim"
-	"github.com/mailinspector/mailinspector/inspector/message"
+	"github.com/mailinspector/mailinspector/internal/testsign"
 )
 
 const dir = "testdata"
@@ -64,8 +59,7 @@ const base = "From: Alice Example <alice@example.com>\r\n" +
 var signed = []string{"From", "To", "Subject", "Date", "Message-ID", "MIME-Version", "Content-Type"}
 
 type keys struct {
-	rsa2048, rsa1024, rsa512 *rsa.PrivateKey
-	ed                       ed25519.PrivateKey
+	rsa2048, rsa1024, rsa512, ed crypto.Signer
 }
 
 func main() {
@@ -141,13 +135,12 @@ func main() {
 	write("unsupported-algorithm.eml", strings.Replace(relaxed, "a=rsa-sha256", "a=rsa-sha512", 1))
 	write("bad-domain.eml", strings.Replace(relaxed, "d=example.com", "d=example.com(.attacker.example", 1))
 
-	// Signed by our own signer: what go-msgauth will not make.
-	write("sha1.eml", ownSign(base, k.rsa2048, "rsa2048", dkim.RSASHA1, signed, -1))
-	bodyLen := canonicalLength(base)
-	withL := ownSign(base, k.rsa2048, "rsa2048", dkim.RSASHA256, signed, bodyLen)
+	// Signed by internal/testsign: what go-msgauth will not make.
+	write("sha1.eml", ownSign(base, k.rsa2048, testsign.Options{Hash: crypto.SHA1}))
+	withL := ownSign(base, k.rsa2048, testsign.Options{BodyLength: testsign.WholeBody})
 	write("length-exact.eml", withL)
 	write("length-appended.eml", strings.TrimSuffix(withL, "\r\n\r\n")+"\r\n\r\nPS: click https://evil.example/pay to settle the invoice.\r\n")
-	write("from-not-signed.eml", ownSign(base, k.rsa2048, "rsa2048", dkim.RSASHA256, signed[1:], -1))
+	write("from-not-signed.eml", ownSign(base, k.rsa2048, testsign.Options{Headers: signed[1:]}))
 }
 
 func opts(signer crypto.Signer, selector, canon string) *msgauth.SignOptions {
@@ -170,50 +163,14 @@ func sign(msg string, o *msgauth.SignOptions) string {
 	return out.String()
 }
 
-// ownSign signs msg with rsa key priv, relaxed/relaxed, for the cases
-// go-msgauth refuses. length is l=, or -1 for none.
-func ownSign(msg string, priv *rsa.PrivateKey, selector string, algo dkim.Algorithm, headers []string, length int64) string {
-	bodyStart := strings.Index(msg, "\r\n\r\n") + 4
-	hasher, err := dkim.NewBodyHasher(dkim.Relaxed, algo.Hash(), length)
-	if err != nil {
-		log.Fatal(err)
+// ownSign signs msg with the rsa2048 selector, relaxed/relaxed, signed
+// now, for the cases go-msgauth refuses; o gives the rest.
+func ownSign(msg string, key crypto.Signer, o testsign.Options) string {
+	if o.Headers == nil {
+		o.Headers = signed
 	}
-	hasher.Write([]byte(msg[bodyStart:]))
-	bh := base64.StdEncoding.EncodeToString(hasher.Sum())
-	tags := fmt.Sprintf("v=1; a=%s; c=relaxed/relaxed; d=example.com; s=%s;\r\n\tt=%d; h=%s;", algo, selector, time.Now().Unix(), strings.Join(headers, ":"))
-	if length >= 0 {
-		tags += " l=" + strconv.FormatInt(length, 10) + ";"
-	}
-	field := "DKIM-Signature: " + tags + "\r\n\tbh=" + bh + ";\r\n\tb="
-	m, err := message.Parse("sign", []byte(field+"\r\n"+msg))
-	if err != nil {
-		log.Fatal(err)
-	}
-	input, err := dkim.HeaderHashInput(dkim.Relaxed, m.Header, headers, 0)
-	if err != nil {
-		log.Fatal(err)
-	}
-	h := algo.Hash().New()
-	h.Write(input)
-	sig, err := rsa.SignPKCS1v15(rand.Reader, priv, algo.Hash(), h.Sum(nil))
-	if err != nil {
-		log.Fatal(err)
-	}
-	b := base64.StdEncoding.EncodeToString(sig)
-	var folded strings.Builder
-	for len(b) > 72 {
-		folded.WriteString(b[:72] + "\r\n\t ")
-		b = b[72:]
-	}
-	folded.WriteString(b)
-	return field + folded.String() + "\r\n" + msg
-}
-
-func canonicalLength(msg string) int64 {
-	h, _ := dkim.NewBodyHasher(dkim.Relaxed, crypto.SHA256, -1)
-	h.Write([]byte(msg[strings.Index(msg, "\r\n\r\n")+4:]))
-	h.Close()
-	return h.Length()
+	o.Time = time.Now()
+	return testsign.Sign(msg, testsign.Key{Domain: "example.com", Selector: "rsa2048", Signer: key}, o)
 }
 
 func write(name, content string) {
@@ -226,108 +183,48 @@ func write(name, content string) {
 // loadKeys reads the test keys from testdata/keys, making any that are
 // missing.
 func loadKeys() keys {
-	os.MkdirAll(filepath.Join(dir, "keys"), 0o755)
-	var k keys
-	k.rsa2048 = rsaKey("rsa2048.pem", 2048)
-	k.rsa1024 = rsaKey("rsa1024.pem", 1024)
-	k.rsa512 = rsaKey("rsa512.pem", 512)
-	path := filepath.Join(dir, "keys", "ed25519.seed")
-	seed, err := os.ReadFile(path)
-	if os.IsNotExist(err) {
-		_, priv, err := ed25519.GenerateKey(rand.Reader)
+	load := func(name, kind string) crypto.Signer {
+		key, err := testsign.LoadOrCreateKey(filepath.Join(dir, "keys", name), kind)
 		if err != nil {
 			log.Fatal(err)
 		}
-		seed = []byte(base64.StdEncoding.EncodeToString(priv.Seed()) + "\n")
-		if err := os.WriteFile(path, seed, 0o644); err != nil {
-			log.Fatal(err)
-		}
-	} else if err != nil {
-		log.Fatal(err)
+		return key
 	}
-	raw, err := base64.StdEncoding.DecodeString(strings.TrimSpace(string(seed)))
-	if err != nil {
-		log.Fatalf("%s: %v", path, err)
-	}
-	k.ed = ed25519.NewKeyFromSeed(raw)
-	return k
-}
-
-func rsaKey(name string, bits int) *rsa.PrivateKey {
-	path := filepath.Join(dir, "keys", name)
-	b, err := os.ReadFile(path)
-	if os.IsNotExist(err) {
-		key, err := rsa.GenerateKey(rand.Reader, bits)
-		if err != nil {
-			log.Fatal(err)
-		}
-		b = pem.EncodeToMemory(&pem.Block{Type: "RSA PRIVATE KEY", Bytes: x509.MarshalPKCS1PrivateKey(key)})
-		if err := os.WriteFile(path, b, 0o644); err != nil {
-			log.Fatal(err)
-		}
-	} else if err != nil {
-		log.Fatal(err)
-	}
-	block, _ := pem.Decode(b)
-	if block == nil {
-		log.Fatalf("%s: no PEM block", path)
-	}
-	key, err := x509.ParsePKCS1PrivateKey(block.Bytes)
-	if err != nil {
-		log.Fatalf("%s: %v", path, err)
-	}
-	return key
+	return keys{rsa2048: load("rsa2048.pem", "rsa2048"), rsa1024: load("rsa1024.pem", "rsa1024"),
+		rsa512: load("rsa512.pem", "rsa512"), ed: load("ed25519.seed", "ed25519")}
 }
 
 // writeZone publishes the keys under example.com, one selector per case.
 func writeZone(k keys) {
-	spki := func(pub any) string {
-		der, err := x509.MarshalPKIXPublicKey(pub)
-		if err != nil {
-			log.Fatal(err)
-		}
-		return base64.StdEncoding.EncodeToString(der)
+	record := func(key crypto.Signer, tags ...string) string {
+		return testsign.Key{Signer: key}.Record(tags...)
 	}
-	rsa2048 := spki(&k.rsa2048.PublicKey)
-	ed := base64.StdEncoding.EncodeToString(k.ed.Public().(ed25519.PublicKey))
 	var z strings.Builder
 	z.WriteString("; Keys for the fixtures of package dkim, written by testdata/gen.\n$ORIGIN example.com.\n$TTL 300\n")
 	txt := func(owner, record string) {
-		fmt.Fprintf(&z, "%s IN TXT %s\n", owner, quote(record))
+		fmt.Fprintf(&z, "%s IN TXT %s\n", owner, testsign.Quote(record))
 	}
-	txt("rsa2048._domainkey", "v=DKIM1; k=rsa; p="+rsa2048)
-	txt("rsa1024._domainkey", "v=DKIM1; k=rsa; p="+spki(&k.rsa1024.PublicKey))
-	txt("rsa512._domainkey", "v=DKIM1; k=rsa; p="+spki(&k.rsa512.PublicKey))
-	txt("ed25519._domainkey", "v=DKIM1; k=ed25519; p="+ed)
-	txt("pkcs1._domainkey", "v=DKIM1; k=rsa; p="+base64.StdEncoding.EncodeToString(x509.MarshalPKCS1PublicKey(&k.rsa2048.PublicKey)))
+	txt("rsa2048._domainkey", record(k.rsa2048))
+	txt("rsa1024._domainkey", record(k.rsa1024))
+	txt("rsa512._domainkey", record(k.rsa512))
+	txt("ed25519._domainkey", record(k.ed))
+	txt("pkcs1._domainkey", "v=DKIM1; k=rsa; p="+base64.StdEncoding.EncodeToString(x509.MarshalPKCS1PublicKey(&k.rsa2048.(*rsa.PrivateKey).PublicKey)))
 	fmt.Fprintf(&z, "alias._domainkey IN CNAME keys.example.net.\n")
-	txt("keys.example.net.", "v=DKIM1; k=rsa; p="+rsa2048)
-	txt("testing._domainkey", "v=DKIM1; k=rsa; t=y; p="+rsa2048)
-	txt("strict._domainkey", "v=DKIM1; k=rsa; t=s; p="+rsa2048)
+	txt("keys.example.net.", record(k.rsa2048))
+	txt("testing._domainkey", record(k.rsa2048, "t=y"))
+	txt("strict._domainkey", record(k.rsa2048, "t=s"))
 	txt("revoked._domainkey", "v=DKIM1; k=rsa; p=")
-	txt("tlsrpt._domainkey", "v=DKIM1; k=rsa; s=tlsrpt; p="+rsa2048)
-	txt("sha1only._domainkey", "v=DKIM1; k=rsa; h=sha1; p="+rsa2048)
-	txt("edkey._domainkey", "v=DKIM1; k=ed25519; p="+ed)
+	txt("tlsrpt._domainkey", record(k.rsa2048, "s=tlsrpt"))
+	txt("sha1only._domainkey", record(k.rsa2048, "h=sha1"))
+	txt("edkey._domainkey", record(k.ed))
 	txt("badkey._domainkey", "v=DKIM1; k=rsa; p=MIIBIjANBgkqhkiG9w0BAQEFAAOCAQ8AMIIBCgKCAQEA")
 	fmt.Fprintf(&z, "notxt._domainkey IN A 192.0.2.1\n")
-	txt("twokeys._domainkey", "v=DKIM1; k=rsa; p="+rsa2048)
-	txt("twokeys._domainkey", "v=DKIM1; k=ed25519; p="+ed)
-	txt("hang._domainkey", "v=DKIM1; k=rsa; p="+rsa2048)
-	txt("servfail._domainkey", "v=DKIM1; k=rsa; p="+rsa2048)
+	txt("twokeys._domainkey", record(k.rsa2048))
+	txt("twokeys._domainkey", record(k.ed))
+	txt("hang._domainkey", record(k.rsa2048))
+	txt("servfail._domainkey", record(k.rsa2048))
 	if err := os.WriteFile(filepath.Join(dir, "dkim.zone"), []byte(z.String()), 0o644); err != nil {
 		log.Fatal(err)
 	}
 	fmt.Println("wrote dkim.zone")
-}
-
-// quote writes TXT data as quoted strings of at most 255 bytes each, as
-// master format requires.
-func quote(s string) string {
-	var parts []string
-	for len(s) > 255 {
-		parts = append(parts, `"`+s[:255]+`"`)
-		s = s[255:]
-	}
-	parts = append(parts, `"`+s+`"`)
-	return strings.Join(parts, " ")
 }
