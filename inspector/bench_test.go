@@ -6,11 +6,6 @@ package inspector_test
 
 import (
 	"context"
-	"crypto"
-	"crypto/rand"
-	"crypto/rsa"
-	"crypto/x509"
-	"encoding/base64"
 	"fmt"
 	"io"
 	"maps"
@@ -21,12 +16,11 @@ import (
 	"testing"
 	"time"
 
-	msgdkim "github.com/emersion/go-msgauth/dkim"
-
 	"github.com/mailinspector/mailinspector/inspector"
 	"github.com/mailinspector/mailinspector/inspector/cli"
 	"github.com/mailinspector/mailinspector/inspector/message"
 	"github.com/mailinspector/mailinspector/inspector/resolver"
+	"github.com/mailinspector/mailinspector/internal/testsign"
 )
 
 // benchDelay is how late the loopback server answers every query in
@@ -156,38 +150,6 @@ func replayOptions(b *testing.B, raw []byte) inspector.Options {
 	return inspector.Options{DNS: resolver.Config{Replay: snap}}
 }
 
-// rsaSigner signs with a 2048-bit RSA key, the kind most mail carries,
-// published at s2._domainkey.sender.example.
-type rsaSigner struct {
-	key    *rsa.PrivateKey
-	record string
-}
-
-func newRSASigner(b *testing.B) *rsaSigner {
-	key, err := rsa.GenerateKey(rand.Reader, 2048)
-	if err != nil {
-		b.Fatal(err)
-	}
-	der, err := x509.MarshalPKIXPublicKey(&key.PublicKey)
-	if err != nil {
-		b.Fatal(err)
-	}
-	return &rsaSigner{key: key, record: txtRR("s2._domainkey.sender.example.", "v=DKIM1; k=rsa; p="+base64.StdEncoding.EncodeToString(der))}
-}
-
-func (s *rsaSigner) sign(b *testing.B, d *draft) string {
-	var out strings.Builder
-	err := msgdkim.Sign(&out, strings.NewReader(d.signed), &msgdkim.SignOptions{
-		Domain: "sender.example", Selector: "s2", Signer: s.key, Hash: crypto.SHA256,
-		HeaderKeys:             []string{"From", "To", "Subject", "Date", "Message-ID", "MIME-Version", "Content-Type"},
-		HeaderCanonicalization: msgdkim.CanonicalizationRelaxed, BodyCanonicalization: msgdkim.CanonicalizationRelaxed,
-	})
-	if err != nil {
-		b.Fatal(err)
-	}
-	return d.trace + out.String()
-}
-
 // BenchmarkCheckFolder runs `mailinspector check --json --offline` over a
 // folder of 1,000 messages (RSA-2048 signed, relaxed, bodies of about
 // 4 KB, SPF with an include, DMARC, MX, FCrDNS), with every DNS answer
@@ -196,9 +158,10 @@ func (s *rsaSigner) sign(b *testing.B, d *draft) string {
 func BenchmarkCheckFolder(b *testing.B) {
 	const n = 1000
 	dir := b.TempDir()
-	signer := newRSASigner(b)
+	// Signed with a 2048-bit RSA key, the kind most mail carries.
+	key := testsign.Key{Domain: "sender.example", Selector: "s2", Signer: testsign.RSA2048(0)}
 	srv := hostileServer(b)
-	srv.Add(signer.record)
+	srv.Add(key.TXT())
 	paragraph := strings.Repeat("Thank you for your order. Your parcel leaves our warehouse today and should reach you within three days.\r\n", 36)
 	files := make([]string, n)
 	for i := range files {
@@ -208,7 +171,9 @@ func BenchmarkCheckFolder(b *testing.B) {
 		d.signed = strings.Replace(d.signed, "Message-ID:", "MIME-Version: 1.0\r\nContent-Type: text/plain; charset=utf-8\r\nMessage-ID:", 1)
 		d.signed = strings.Replace(d.signed, "Thank you for your order.\r\n", fmt.Sprintf("Order %d\r\n\r\n%s", i, paragraph), 1)
 		files[i] = filepath.Join(dir, fmt.Sprintf("%04d.eml", i))
-		if err := os.WriteFile(files[i], []byte(signer.sign(b, d)), 0o644); err != nil {
+		signed := d.trace + testsign.Sign(d.signed, key, testsign.Options{Time: time.Now(),
+			Headers: []string{"From", "To", "Subject", "Date", "Message-ID", "MIME-Version", "Content-Type"}})
+		if err := os.WriteFile(files[i], []byte(signed), 0o644); err != nil {
 			b.Fatal(err)
 		}
 	}

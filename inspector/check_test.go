@@ -1,53 +1,41 @@
 package inspector_test
 
 import (
-	"bytes"
 	"context"
-	"crypto/ed25519"
-	"encoding/base64"
 	"os"
 	"strings"
 	"testing"
 	"time"
-
-	msgdkim "github.com/emersion/go-msgauth/dkim"
 
 	"github.com/mailinspector/mailinspector/inspector"
 	"github.com/mailinspector/mailinspector/inspector/message"
 	"github.com/mailinspector/mailinspector/inspector/resolver"
 	"github.com/mailinspector/mailinspector/inspector/resolver/dnstest"
 	"github.com/mailinspector/mailinspector/inspector/result"
+	"github.com/mailinspector/mailinspector/internal/testsign"
 )
 
-// signer holds a fixed key, so that the fixtures are the same every run.
-var testSeed = bytes.Repeat([]byte{7}, ed25519.SeedSize)
+// checkKey is the key every domain of these tests signs with (selector
+// s1): fixed, so that the fixtures are the same every run.
+func checkKey(domain string) testsign.Key {
+	return testsign.Key{Domain: domain, Selector: "s1", Signer: testsign.Seed(7)}
+}
 
 // sign signs the part of msg from the From line on (what the author's
-// server sent) for domain, and keeps the trace fields above it as the
-// receiving servers added them after signing.
+// server sent) for domain, simple/simple, and keeps the trace fields above
+// it as the receiving servers added them after signing.
 func sign(t *testing.T, msg, domain string) string {
 	t.Helper()
-	msg = strings.ReplaceAll(msg, "\r\n", "\n")
-	msg = strings.ReplaceAll(msg, "\n", "\r\n")
+	msg = testsign.CRLF(msg)
 	i := strings.Index(msg, "From: ")
 	trace, signed := msg[:i], msg[i:]
-	// go-msgauth stamps t= with the wall clock: deliver just after it.
-	trace = strings.Replace(trace, "Sun, 22 Nov 2026 06:00:05 +0000", time.Now().Add(time.Minute).UTC().Format(time.RFC1123Z), 1)
-	var out bytes.Buffer
-	err := msgdkim.Sign(&out, strings.NewReader(signed), &msgdkim.SignOptions{
-		Domain: domain, Selector: "s1", Signer: ed25519.NewKeyFromSeed(testSeed),
-		HeaderKeys: []string{"From", "To", "Subject", "Date", "Message-ID"},
-	})
-	if err != nil {
-		t.Fatal(err)
-	}
-	return trace + out.String()
+	// Signed now (t=): deliver just after it.
+	now := time.Now()
+	trace = strings.Replace(trace, "Sun, 22 Nov 2026 06:00:05 +0000", now.Add(time.Minute).UTC().Format(time.RFC1123Z), 1)
+	return trace + testsign.Sign(signed, checkKey(domain), testsign.Options{Canon: "simple/simple", Time: now})
 }
 
-func keyRecord(domain string) string {
-	pub := ed25519.NewKeyFromSeed(testSeed).Public().(ed25519.PublicKey)
-	return "s1._domainkey." + domain + ". 300 IN TXT \"v=DKIM1; k=ed25519; p=" + base64.StdEncoding.EncodeToString(pub) + "\""
-}
+func keyRecord(domain string) string { return checkKey(domain).TXT() }
 
 func fixture(t *testing.T, name string) string {
 	t.Helper()

@@ -10,10 +10,7 @@ package inspector_test
 
 import (
 	"bufio"
-	"bytes"
 	"context"
-	"crypto/ed25519"
-	"encoding/base64"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -34,7 +31,6 @@ import (
 	"time"
 	"unicode/utf8"
 
-	msgdkim "github.com/emersion/go-msgauth/dkim"
 	"github.com/miekg/dns"
 
 	"github.com/mailinspector/mailinspector/inspector"
@@ -45,6 +41,7 @@ import (
 	"github.com/mailinspector/mailinspector/inspector/resolver"
 	"github.com/mailinspector/mailinspector/inspector/resolver/dnstest"
 	"github.com/mailinspector/mailinspector/inspector/result"
+	"github.com/mailinspector/mailinspector/internal/testsign"
 )
 
 const (
@@ -56,31 +53,15 @@ const (
 	hostileSlack  = 3
 )
 
-// hostileSeed makes the signing key of every domain of these tests.
-var hostileSeed = bytes.Repeat([]byte{9}, ed25519.SeedSize)
-
 // hostileDomains are the domains of testdata/hostile/hostile.zone that
 // sign their messages.
 var hostileDomains = []string{"sender.example", "include-loop.example", "redirect-loop.example", "many-lookups.example",
 	"void.example", "bad-bytes.example", "broken.example"}
 
-// txtRR is a TXT record in master format, its text cut into strings of at
-// most 255 bytes as a zone file needs.
-func txtRR(owner, text string) string {
-	var parts []string
-	for len(text) > 0 {
-		n := min(len(text), 250)
-		parts = append(parts, `"`+text[:n]+`"`)
-		text = text[n:]
-	}
-	return owner + " 300 IN TXT " + strings.Join(parts, " ")
-}
-
-// hostileKey is the key record of domain (selector s1), with extra tags
-// before p=.
-func hostileKey(domain, extra string) string {
-	pub := ed25519.NewKeyFromSeed(hostileSeed).Public().(ed25519.PublicKey)
-	return txtRR("s1._domainkey."+domain+".", "v=DKIM1; k=ed25519; "+extra+"p="+base64.StdEncoding.EncodeToString(pub))
+// hostileKey is the key every domain of these tests signs with, at
+// selector s1: fixed, the same in every run.
+func hostileKey(domain string) testsign.Key {
+	return testsign.Key{Domain: domain, Selector: "s1", Signer: testsign.Seed(9)}
 }
 
 // hostileServer serves testdata/hostile/hostile.zone and the keys of
@@ -89,7 +70,7 @@ func hostileServer(t testing.TB) *dnstest.Server {
 	t.Helper()
 	srv := dnstest.StartFile(t, "testdata/hostile/hostile.zone")
 	for _, d := range hostileDomains {
-		srv.Add(hostileKey(d, ""))
+		srv.Add(hostileKey(d).TXT())
 	}
 	return srv
 }
@@ -102,7 +83,7 @@ type draft struct {
 }
 
 // newDraft reads testdata/hostile/base.eml for domain, delivered a minute
-// from now (go-msgauth stamps t= with the wall clock).
+// from now (its signature is made now: t= is the wall clock).
 func newDraft(t testing.TB, domain string) *draft {
 	t.Helper()
 	b, err := os.ReadFile("testdata/hostile/base.eml")
@@ -116,27 +97,18 @@ func newDraft(t testing.TB, domain string) *draft {
 	return &draft{trace: msg[:i], signed: msg[i:]}
 }
 
-// sign signs d for domain with selector s1, relaxed or simple for both
-// header and body.
+// sign signs d for domain with selector s1, now, relaxed or simple for
+// both header and body.
 func (d *draft) sign(t testing.TB, domain string, relaxed bool) string {
-	t.Helper()
-	var out bytes.Buffer
-	if err := msgdkim.Sign(&out, strings.NewReader(d.signed), signOptions(domain, relaxed)); err != nil {
-		t.Fatal(err)
-	}
-	return d.trace + out.String()
+	return d.trace + testsign.Sign(d.signed, hostileKey(domain), signOptions(relaxed))
 }
 
-func signOptions(domain string, relaxed bool) *msgdkim.SignOptions {
-	c := msgdkim.CanonicalizationSimple
+func signOptions(relaxed bool) testsign.Options {
+	c := "simple/simple"
 	if relaxed {
-		c = msgdkim.CanonicalizationRelaxed
+		c = "relaxed/relaxed"
 	}
-	return &msgdkim.SignOptions{
-		Domain: domain, Selector: "s1", Signer: ed25519.NewKeyFromSeed(hostileSeed),
-		HeaderKeys:             []string{"From", "To", "Subject", "Date", "Message-ID"},
-		HeaderCanonicalization: c, BodyCanonicalization: c,
-	}
+	return testsign.Options{Canon: c, Time: time.Now()}
 }
 
 func hostileOptions(srv *dnstest.Server) inspector.Options {
@@ -260,7 +232,7 @@ func TestHostileDNS(t *testing.T) {
 		{name: "60 KB DKIM key record over TCP", domain: "broken.example",
 			setup: func(t *testing.T, srv *dnstest.Server) {
 				srv.Remove("s1._domainkey.broken.example")
-				srv.Add(hostileKey("broken.example", "n="+strings.Repeat("padding ", 7500)+"; "))
+				srv.Add(hostileKey("broken.example").TXT("n=" + strings.Repeat("padding ", 7500)))
 			},
 			want: map[string]string{"DKIM": "pass", "SPF": "pass", "DMARC": "pass"},
 			tcp:  "s1._domainkey.broken.example."},
@@ -840,13 +812,13 @@ func writeBigMessage(t *testing.T, path string, size int) {
 		}
 		bw.Flush()
 	}
-	s, err := msgdkim.NewSigner(signOptions("sender.example", false))
+	pr, pw := io.Pipe()
+	go func() {
+		body(pw, "\r\n")
+		pw.Close()
+	}()
+	signature, err := testsign.Parse(header).Signature(pr, hostileKey("sender.example"), signOptions(false))
 	if err != nil {
-		t.Fatal(err)
-	}
-	io.WriteString(s, header)
-	body(s, "\r\n")
-	if err := s.Close(); err != nil {
 		t.Fatal(err)
 	}
 	f, err := os.Create(path)
@@ -854,7 +826,7 @@ func writeBigMessage(t *testing.T, path string, size int) {
 		t.Fatal(err)
 	}
 	lf := func(s string) string { return strings.ReplaceAll(s, "\r\n", "\n") }
-	io.WriteString(f, lf(d.trace+s.Signature()+header))
+	io.WriteString(f, lf(d.trace+signature+header))
 	body(f, "\n")
 	if err := f.Close(); err != nil {
 		t.Fatal(err)
