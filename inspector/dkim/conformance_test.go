@@ -3,10 +3,7 @@ package dkim
 import (
 	"context"
 	"crypto"
-	"crypto/ed25519"
-	"crypto/x509"
 	"encoding/base64"
-	"encoding/pem"
 	"errors"
 	"fmt"
 	"io"
@@ -241,7 +238,10 @@ func TestConformanceRoundtrip(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		key := readPrivateKey(t, filepath.Join(conformanceDir, keyFile))
+		key, err := testsign.LoadKey(filepath.Join(conformanceDir, keyFile))
+		if err != nil {
+			t.Fatal(err)
+		}
 		signed := []byte(testsign.Sign(string(crlfMessage(t, data)), testsign.Key{Domain: domain, Selector: selector, Signer: key},
 			testsign.Options{Canon: "relaxed/simple", Headers: []string{"from", "to", "subject"}}))
 		srv := dnstest.Start(t, "")
@@ -338,27 +338,4 @@ func TestConformanceRFC8463(t *testing.T) {
 	if r[1].Result != result.PermError || r[1].Code != CodeKeyNotFound {
 		t.Errorf("RSA signature without its key: %s (%s)", r[1].Result, r[1].Code)
 	}
-}
-
-func readPrivateKey(t *testing.T, path string) crypto.Signer {
-	t.Helper()
-	b, err := os.ReadFile(path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if block, _ := pem.Decode(b); block != nil {
-		if k, err := x509.ParsePKCS1PrivateKey(block.Bytes); err == nil {
-			return k
-		}
-		k, err := x509.ParsePKCS8PrivateKey(block.Bytes)
-		if err != nil {
-			t.Fatalf("%s: %v", path, err)
-		}
-		return k.(crypto.Signer)
-	}
-	seed, err := base64.StdEncoding.DecodeString(strings.TrimSpace(string(b)))
-	if err != nil || len(seed) != ed25519.SeedSize {
-		t.Fatalf("%s: neither PEM nor a base64 ed25519 seed", path)
-	}
-	return ed25519.NewKeyFromSeed(seed)
 }

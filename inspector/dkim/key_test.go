@@ -5,36 +5,25 @@ import (
 	"crypto/rsa"
 	"crypto/x509"
 	"encoding/base64"
-	"encoding/pem"
-	"os"
 	"reflect"
 	"strings"
 	"testing"
+
+	"github.com/mailinspector/mailinspector/internal/testsign"
 )
 
 // testKeys reads the fixture keys made by testdata/gen.
 func testKeys(t testing.TB) (rsa2048 *rsa.PrivateKey, ed ed25519.PrivateKey) {
 	t.Helper()
-	b, err := os.ReadFile("testdata/keys/rsa2048.pem")
+	rk, err := testsign.LoadKey("testdata/keys/rsa2048.pem")
 	if err != nil {
 		t.Fatal(err)
 	}
-	block, _ := pem.Decode(b)
-	if block == nil {
-		t.Fatal("testdata/keys/rsa2048.pem: no PEM block")
-	}
-	if rsa2048, err = x509.ParsePKCS1PrivateKey(block.Bytes); err != nil {
-		t.Fatal(err)
-	}
-	seed, err := os.ReadFile("testdata/keys/ed25519.seed")
+	ek, err := testsign.LoadKey("testdata/keys/ed25519.seed")
 	if err != nil {
 		t.Fatal(err)
 	}
-	raw, err := base64.StdEncoding.DecodeString(strings.TrimSpace(string(seed)))
-	if err != nil {
-		t.Fatal(err)
-	}
-	return rsa2048, ed25519.NewKeyFromSeed(raw)
+	return rk.(*rsa.PrivateKey), ek.(ed25519.PrivateKey)
 }
 
 func TestParseKey(t *testing.T) {
