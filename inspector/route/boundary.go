@@ -21,9 +21,9 @@ func hopName(h *Hop) string {
 	return h.HELO
 }
 
-// strongInternal says why hop h is certainly a hand-off inside the
-// receiving organisation, or "".
-func (rt *Route) strongInternal(h *Hop, recipientOrg string) string {
+// strongInternal says why hop h is certainly a hand-off inside one
+// organisation, or "".
+func (rt *Route) strongInternal(h *Hop) string {
 	switch {
 	case !h.IP.IsValid():
 		return "no sending address is recorded: a hand-off inside one system"
@@ -35,7 +35,16 @@ func (rt *Route) strongInternal(h *Hop, recipientOrg string) string {
 		return "the same host appears on both sides"
 	case h.RDNS == "" && !h.Received.RDNSUnknown && domain.Equal(h.HELO, h.By):
 		return "the same host appears on both sides"
-	case recipientOrg != "" && domain.Within(hopName(h), recipientOrg):
+	}
+	return ""
+}
+
+// inRecipientDomain says why hop h looks like a hand-off inside the
+// recipient's domain, or "". It is weaker than strongInternal: the
+// recipient's domain may have been read from To, which in mailing-list
+// mail is the list's.
+func inRecipientDomain(h *Hop, recipientOrg string) string {
+	if recipientOrg != "" && domain.Within(hopName(h), recipientOrg) {
 		return fmt.Sprintf("the sending host %s belongs to the recipient's domain %s", hopName(h), recipientOrg)
 	}
 	return ""
@@ -71,16 +80,23 @@ func (rt *Route) byMX(h *Hop) (reason string, ok bool) {
 // recipient's servers. Walking down from the top:
 //
 //  1. hops from no address, from private, loopback, link-local, CGNAT or
-//     unique-local addresses, from the receiving host itself, or from a
-//     host of the recipient's domain are inside: skipped;
-//  2. a hop received by one of the recipient domain's MX hosts is the
-//     boundary;
-//  3. a hop from a host of the provider that runs the recipient's mail
+//     unique-local addresses, or from the receiving host itself are
+//     inside: skipped;
+//  2. a hop from a host of the recipient's domain is inside too, unless
+//     the receiver recorded its address as the client (in Received-SPF or
+//     Authentication-Results written on the receiving side) and the
+//     recipient's domain is not confirmed: read only from To, which in
+//     list mail is the list's address;
+//  3. a hop received by one of the recipient domain's MX hosts is the
+//     boundary; a receiver's record naming a hop above it was written by
+//     a server behind the MX (the recipient's own, after a filtering
+//     service) and counts less, and the reason says so;
+//  4. a hop from a host of the provider that runs the recipient's mail
 //     (the MX hosts' domain, or the domain of the topmost receiving host)
 //     to a host of that provider is inside too, unless the receiver
 //     recorded its address as the client: a provider's internal relays
 //     and mail sent by another customer of the same provider look alike;
-//  4. otherwise the first hop from a public address is the boundary,
+//  5. otherwise the first hop from a public address is the boundary,
 //     unless it is the sender's authenticated submission and a provider
 //     hop was skipped above it: that provider hop is then the boundary.
 func (rt *Route) chooseBoundary(opts Options) {
@@ -109,19 +125,35 @@ func (rt *Route) chooseBoundary(opts Options) {
 		return ok && providers[d]
 	}
 
+	// The hop the receiver itself recorded as the client is strong
+	// evidence, unless the recipient's MX, known from an envelope field,
+	// received the message further down: then the recording server sits
+	// behind the MX (a filtering service relaying to the recipient's own
+	// server) and evaluated the filter's relay, not the sender.
+	mxHop := rt.mxHop()
+	mxKnown := mxHop >= 0 && rt.recipientConfirmed()
 	lastWeak := -1
 	for i := range rt.Hops {
 		h := &rt.Hops[i]
-		if why := rt.strongInternal(h, recipientOrg); why != "" {
+		recordedHere := rt.recordedClient(i) && internalAddr(h.IP) == "" && !(mxKnown && mxHop >= i)
+		if why := rt.strongInternal(h); why != "" {
+			h.Internal, h.InternalReason = true, why
+			continue
+		}
+		if why := inRecipientDomain(h, recipientOrg); why != "" {
+			if recordedHere {
+				rt.setBoundary(i, rt.recordedReason(i, mxHop))
+				break
+			}
 			h.Internal, h.InternalReason = true, why
 			continue
 		}
 		if reason, ok := rt.byMX(h); ok {
-			rt.setBoundary(i, reason)
+			rt.setBoundary(i, reason+rt.behindMX(i))
 			break
 		}
 		if name := hopName(h); name != "" && inProvider(name) && (inProvider(h.By) || domain.Within(h.By, recipientOrg)) {
-			if rt.Recorded.ClientIP.IsValid() && rt.Recorded.ClientIP == h.IP.WithZone("") {
+			if recordedHere {
 				rt.setBoundary(i, fmt.Sprintf("It comes from %s (%s), a host of the same provider as the receiving servers, and the receiver recorded this address as the client: the sender uses the same mail provider as the recipient.",
 					name, h.IP))
 				break
@@ -163,6 +195,89 @@ func (rt *Route) chooseBoundary(opts Options) {
 		}
 	}
 	rt.candidates()
+}
+
+// mxHop is the topmost hop received by an MX host of the recipient
+// domain, or -1.
+func (rt *Route) mxHop() int {
+	for i := range rt.Hops {
+		if _, ok := rt.byMX(&rt.Hops[i]); ok {
+			return i
+		}
+	}
+	return -1
+}
+
+// recipientConfirmed says whether the recipient domain is known well enough
+// to weigh its MX hosts above the receiver's own record: read from an
+// envelope field or the receiving side's "for" clause, or read from To but
+// the domain of the server that finally received the message. (In mail from
+// a mailing list, To names the list, whose own MX received the message
+// from its author.)
+func (rt *Route) recipientConfirmed() bool {
+	if rt.RecipientDomainSource != SourceTo {
+		return rt.RecipientDomain != ""
+	}
+	for _, h := range rt.Hops {
+		if _, ok := domain.Org(h.By); ok {
+			return domain.SameOrg(h.By, rt.RecipientDomain)
+		}
+	}
+	return false
+}
+
+// recordedClient says whether hop i comes from the client address that the
+// receiver recorded in Received-SPF or Authentication-Results, written
+// above the Received field of the hop below it: by the server that received
+// hop i or one after it (Gmail and Postfix milters write just below their
+// own Received field), not carried in from before.
+func (rt *Route) recordedClient(i int) bool {
+	rec, h := &rt.Recorded, &rt.Hops[i]
+	if !rec.ClientIP.IsValid() || !h.IP.IsValid() || rec.ClientIP != h.IP.WithZone("").Unmap() || len(rec.Fields) == 0 {
+		return false
+	}
+	if i+1 < len(rt.Hops) {
+		for _, f := range rec.Fields {
+			if f > rt.Hops[i+1].Field {
+				return false
+			}
+		}
+	}
+	return true
+}
+
+// recordedReason explains a boundary chosen by the receiver's record, and
+// why it outweighs MX evidence further down, if there is any.
+func (rt *Route) recordedReason(i, mxHop int) string {
+	h := &rt.Hops[i]
+	reason := fmt.Sprintf("The receiver recorded this address as the client (%s, written on the receiving side): the message came from %s (%s).",
+		strings.Join(rt.Recorded.Sources, " and "), orUnknownHost(hopName(h)), h.IP)
+	if mxHop > i {
+		reason += fmt.Sprintf(" Hop %d was received by %s, an MX host of %s, but that domain was only read from To (in list mail, the list's address), and the message was finally received by another organisation: the receiver's own record counts.",
+			mxHop+1, rt.Hops[mxHop].By, rt.RecipientDomain)
+	}
+	return reason
+}
+
+// behindMX explains, for a boundary at the MX hop i, a receiver's record
+// that names the client of a hop above it: a server behind the MX (the
+// recipient's own, after a filtering service) wrote it about the MX's
+// relay.
+func (rt *Route) behindMX(i int) string {
+	for j := 0; j < i; j++ {
+		if rt.recordedClient(j) {
+			return fmt.Sprintf(" The %s names %s (hop %d) as the client, but it was written by a server behind the MX host, about the relay from the MX side: the MX host, found in DNS, is where the message entered the recipient's side.",
+				strings.Join(rt.Recorded.Sources, " and "), rt.Recorded.ClientIP, j+1)
+		}
+	}
+	return ""
+}
+
+func orUnknownHost(s string) string {
+	if s == "" {
+		return "an unnamed host"
+	}
+	return s
 }
 
 func (rt *Route) setBoundary(i int, reason string) {

@@ -282,7 +282,7 @@ func (rt *Route) setMailFrom(addr, source string) {
 // recipient finds the domain the message was delivered to.
 func (rt *Route) recipient(m *message.Message, opts Options) {
 	if opts.RecipientDomain != "" {
-		rt.RecipientDomain, rt.RecipientDomainSource = strings.ToLower(opts.RecipientDomain), "given"
+		rt.RecipientDomain, rt.RecipientDomainSource = strings.ToLower(opts.RecipientDomain), SourceGiven
 		return
 	}
 	for _, name := range []string{"Delivered-To", "X-Original-To", "Envelope-To", "X-Envelope-To"} {
@@ -293,19 +293,51 @@ func (rt *Route) recipient(m *message.Message, opts Options) {
 			}
 		}
 	}
-	for _, h := range rt.Hops {
+	// A "for" clause names the recipient of the server that wrote it: only
+	// the receiving organisation's own hops name the final recipient. Below
+	// them, a mailing list's incoming hop says "for <list@lists.example>".
+	for _, h := range rt.Hops[:rt.receivingHops()] {
 		if d := domainOf(h.Received.For); d != "" {
-			rt.RecipientDomain, rt.RecipientDomainSource = d, "a Received field's \"for\" clause"
+			rt.RecipientDomain, rt.RecipientDomainSource = d, SourceForClause
 			return
 		}
 	}
 	if f := m.First("To"); f != nil {
 		if list, err := mail.ParseAddressList(f.Value); err == nil && len(list) > 0 {
 			if d := domainOf(list[0].Address); d != "" {
-				rt.RecipientDomain, rt.RecipientDomainSource = d, "To"
+				rt.RecipientDomain, rt.RecipientDomainSource = d, SourceTo
 			}
 		}
 	}
+}
+
+// Where the recipient domain was read (Route.RecipientDomainSource), besides
+// the names of the envelope fields (Delivered-To, X-Original-To, ...).
+const (
+	SourceGiven     = "given"
+	SourceForClause = "a Received field's \"for\" clause"
+	// SourceTo is the weakest: the To field names the list, not the
+	// subscriber, in mailing-list mail, and anyone in Bcc.
+	SourceTo = "To"
+)
+
+// receivingHops counts the topmost hops that the receiving organisation
+// wrote: those whose receiving host belongs to the organisation of the
+// topmost named receiving host (a hop whose receiving host is not a
+// domain name, or is missing, does not end the run).
+func (rt *Route) receivingHops() int {
+	top := ""
+	for i, h := range rt.Hops {
+		org, ok := domain.Org(h.By)
+		switch {
+		case !ok:
+		case top == "":
+			top = org
+		case org != top:
+			return i
+		}
+	}
+	return len(rt.Hops)
 }
 
 // domainOf returns the domain of an envelope address such as
