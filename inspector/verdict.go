@@ -117,34 +117,39 @@ func (j *judge) dmarc() {
 			j.add(VerdictWarn, reason)
 			j.row("DMARC", d.Result, VerdictWarn, reason)
 		}
-	case result.None:
-		if !fromProblem(d) {
+	default:
+		switch {
+		case fromUnreadable(d):
+			// Our reader could not find the author: a limit of ours as
+			// likely as a fault of the message, so the message is not
+			// judged, only said to be unchecked.
+			j.addHeadline(VerdictNone, reason, "Could not check who sent this message: its From address could not be read. "+firstSentence(reason))
+			j.row("DMARC", d.Result, VerdictNone, reason)
+		case fromProblem(d):
+			// No single author: a spoofing trick, not a detail.
+			j.add(VerdictFail, reason)
+			j.row("DMARC", d.Result, VerdictFail, reason)
+		default:
 			j.add(VerdictWarn, reason)
 			j.row("DMARC", d.Result, VerdictWarn, reason)
-		} else {
-			// No usable From: a spoofing trick, not a detail.
-			j.add(VerdictFail, reason)
-			j.row("DMARC", d.Result, VerdictFail, reason)
 		}
-	default:
-		if fromProblem(d) {
-			j.add(VerdictFail, reason)
-			j.row("DMARC", d.Result, VerdictFail, reason)
-			return
-		}
-		j.add(VerdictWarn, reason)
-		j.row("DMARC", d.Result, VerdictWarn, reason)
 	}
 }
 
 // fromProblem reports a From field that names no single author: missing,
-// repeated, several addresses, unparsable.
+// repeated, or several authors.
 func fromProblem(d *dmarc.Result) bool {
 	switch d.Code {
-	case dmarc.CodeNoFrom, dmarc.CodeMultipleFrom, dmarc.CodeMultipleAuthors, dmarc.CodeBadFrom, dmarc.CodeBadDomain:
+	case dmarc.CodeNoFrom, dmarc.CodeMultipleFrom, dmarc.CodeMultipleAuthors:
 		return true
 	}
 	return false
+}
+
+// fromUnreadable reports a From field whose address or domain could not be
+// read.
+func fromUnreadable(d *dmarc.Result) bool {
+	return d.Code == dmarc.CodeBadFrom || d.Code == dmarc.CodeBadDomain
 }
 
 func (j *judge) dkim() {
@@ -371,10 +376,17 @@ func weighs(code string) bool {
 // and the reasons, most serious first.
 func (j *judge) overall() (string, string, []string) {
 	var fails, warns []string
-	for _, f := range j.findings {
-		if f.status == VerdictFail {
+	var unchecked *finding
+	for i, f := range j.findings {
+		switch f.status {
+		case VerdictFail:
 			fails = append(fails, f.text)
-		} else {
+		case VerdictNone:
+			if unchecked == nil {
+				unchecked = &j.findings[i]
+			}
+			warns = append(warns, f.text)
+		default:
 			warns = append(warns, f.text)
 		}
 	}
@@ -394,6 +406,8 @@ func (j *judge) overall() (string, string, []string) {
 			}
 		}
 		return VerdictFail, fmt.Sprintf("Not genuine: this message is not from %s as it claims. %s", from, firstSentence(fails[0])), reasons
+	case unchecked != nil:
+		return VerdictNone, unchecked.headline, reasons
 	case d != nil && d.Result == result.Pass && len(warns) == 0:
 		return VerdictPass, fmt.Sprintf("Genuine: this message is authenticated as coming from %s.", from), reasons
 	case d != nil && d.Result == result.Pass:

@@ -84,3 +84,33 @@ func TestWarningsJSON(t *testing.T) {
 		t.Errorf("round trip gave %+v, want %+v", out, in)
 	}
 }
+
+// TestUnreadableFromIsNotChecked: where our reader cannot find the author,
+// the verdict says "could not check" (grey), never "Not genuine"; a From
+// field that names no single author is a spoofing trick and fails.
+func TestUnreadableFromIsNotChecked(t *testing.T) {
+	tests := []struct {
+		code    string
+		verdict string
+		head    string
+	}{
+		{dmarc.CodeBadFrom, VerdictNone, "Could not check who sent this message"},
+		{dmarc.CodeBadDomain, VerdictNone, "Could not check who sent this message"},
+		{dmarc.CodeMultipleFrom, VerdictFail, "Not genuine"},
+		{dmarc.CodeNoFrom, VerdictFail, "Not genuine"},
+	}
+	for _, tc := range tests {
+		r := passingReport(&dkim.Result{Domain: "shop.example", Result: result.Pass, Code: dkim.CodeOK, Reason: "verified"})
+		r.From = Address{}
+		r.DMARC = &dmarc.Result{Result: result.PermError, Code: tc.code, Reason: "DMARC cannot be checked: the From field is odd."}
+		summarize(r, false)
+		if r.Verdict != tc.verdict || !strings.HasPrefix(r.Headline, tc.head) {
+			t.Errorf("%s: verdict %s %q, want %s %q…", tc.code, r.Verdict, r.Headline, tc.verdict, tc.head)
+		}
+		for _, row := range r.Summary {
+			if row.Mechanism == "DMARC" && row.Status != tc.verdict {
+				t.Errorf("%s: the DMARC row is %s, want %s", tc.code, row.Status, tc.verdict)
+			}
+		}
+	}
+}
