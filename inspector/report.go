@@ -1,11 +1,3 @@
-// Package inspector turns a saved e-mail message into a Report: whether it
-// is really from who it claims, mechanism by mechanism (DKIM, SPF, DMARC,
-// ARC), each result with a reason a person can act on, beside what the
-// receiving server recorded at delivery. It never imports a GUI toolkit: the
-// desktop app and the CLI only render Reports.
-//
-// The JSON form of a Report (`mailinspector check --json`) is a public
-// interface: fields are added, never renamed.
 package inspector
 
 import (
