@@ -1,6 +1,7 @@
 package recorded
 
 import (
+	"cmp"
 	"strings"
 
 	"github.com/mailinspector/mailinspector/inspector/message"
@@ -87,18 +88,10 @@ func (f *Fields) Session() Session {
 		}
 		s.Sources = append(s.Sources, src)
 		s.Fields = append(s.Fields, h.Index)
-		if !s.ClientIP.IsValid() {
-			s.ClientIP = p.ClientIP
-		}
-		if s.HELO == "" {
-			s.HELO = p.HELO
-		}
-		if s.MailFrom == "" {
-			s.MailFrom = p.MailFrom
-		}
-		if s.SPF == "" {
-			s.SPF = p.Result
-		}
+		s.ClientIP = cmp.Or(s.ClientIP, p.ClientIP)
+		s.HELO = cmp.Or(s.HELO, p.HELO)
+		s.MailFrom = cmp.Or(s.MailFrom, p.MailFrom)
+		s.SPF = cmp.Or(s.SPF, p.Result)
 		break
 	}
 	// Name the sources in the order they stand in the header.
