@@ -42,9 +42,12 @@ func checkRows(t *testing.T, e *entry) {
 		if vr.icon == nil || vr.icon.Resource.Name() != want.icon.Name() {
 			t.Errorf("row %s: icon %v, want %s (status %s)", row.Mechanism, vr.icon, want.icon.Name(), row.Status)
 		}
-		if vr.pending {
+		if vr.pending || vr.spinning() {
 			t.Errorf("row %s still shows activity after the check ended", row.Mechanism)
 		}
+	}
+	if p.spin.running {
+		t.Error("the banner still shows activity after the check ended")
 	}
 	if p.banner.status != r.Verdict {
 		t.Errorf("banner colour is for %q, want the verdict %q", p.banner.status, r.Verdict)
@@ -142,7 +145,7 @@ func TestDropNonMessageShowsError(t *testing.T) {
 		if !strings.Contains(page, "Could not open") || !strings.Contains(page, e.err.Error()) {
 			t.Errorf("%s: the error state does not show the error:\n%s", e.title, page)
 		}
-		if e.view.verdict != nil {
+		if e.view.report.Visible() {
 			t.Errorf("%s: a verdict panel is shown for a file that is not a message", e.title)
 		}
 	}
@@ -239,7 +242,7 @@ func TestPasteHeadersGivesHeaderOnlyReport(t *testing.T) {
 	if !strings.Contains(page, "Header only: "+bodyNotAvailable) {
 		t.Errorf("the report does not say the body was not available:\n%s", page)
 	}
-	dkim := allText(dkimTab(e.report))
+	dkim := allText(tabObject(newDKIMTab(), e.report))
 	if !strings.Contains(dkim, bodyNotAvailable) {
 		t.Errorf("the DKIM tab does not say %q:\n%s", bodyNotAvailable, dkim)
 	}
@@ -335,7 +338,7 @@ func TestVerdictPanelColoursAndWords(t *testing.T) {
 		if vr.word.Importance != want[i] {
 			t.Errorf("%s: importance %v, want %v", vr.row.Mechanism, vr.word.Importance, want[i])
 		}
-		if vr.icon == nil || vr.activity != nil {
+		if vr.icon == nil || !vr.icon.Visible() || vr.spinning() {
 			t.Errorf("%s: a finished row needs an icon and no activity", vr.row.Mechanism)
 		}
 	}
@@ -348,13 +351,15 @@ func TestVerdictPanelColoursAndWords(t *testing.T) {
 		{Mechanism: "SPF", Result: "none", Status: "none", Reason: inspector.NotEvaluated},
 	}}
 	p = newVerdictPanel(partial, true)
-	if p.rows[0].pending || !p.rows[1].pending || p.rows[1].activity == nil || p.rows[1].word.Text != checking {
+	defer p.stop()
+	if p.rows[0].pending || !p.rows[1].pending || !p.rows[1].spinning() || p.rows[1].word.Text != checking {
 		t.Errorf("partial rows: %q pending %v, %q pending %v", p.rows[0].text(), p.rows[0].pending, p.rows[1].text(), p.rows[1].pending)
 	}
 	if p.word.Text != "CHECKING" {
 		t.Errorf("banner while checking: %q", p.word.Text)
 	}
 	p = newVerdictPanel(nil, true)
+	defer p.stop()
 	if len(p.rows) != len(pendingMechanisms) {
 		t.Errorf("%d pending rows before any result, want %d", len(p.rows), len(pendingMechanisms))
 	}

@@ -2,64 +2,116 @@ package app
 
 import (
 	"fmt"
+	"strconv"
 
 	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/widget"
 
 	"github.com/mailinspector/mailinspector/inspector"
+	"github.com/mailinspector/mailinspector/inspector/arc"
 )
 
-// arcTab shows the ARC chain (the JSON form of arc.Result) instance by
-// instance: who sealed it, whether the seal and the message signature
-// verify, and what each intermediary saw (its ARC-Authentication-Results).
-func arcTab(r *inspector.Report) fyne.CanvasObject {
-	s, reason, ok := sectionObj(r.ARC)
-	if !ok {
-		return tabPage(notEvaluated("ARC", reason))
-	}
-	return tabPage(arcView(s)...)
+// newARCTab shows the ARC chain (arc.Result) instance by instance: who
+// sealed it, whether the seal and the message signature verify, and what
+// each intermediary saw (its ARC-Authentication-Results).
+func newARCTab() tabView {
+	return newSectionTab("ARC", func(r *inspector.Report) *arc.Result { return r.ARC }, newARCView())
 }
 
 // arcView renders an ARC section.
-func arcView(s obj) []fyne.CanvasObject {
-	page := []fyne.CanvasObject{
-		sectionHead("ARC", s.str("result"), s.str("reason")),
-		fields(
-			textPair("Failed at instance", s.str("failed_instance")),
-			textPair("Oldest passing instance", s.str("oldest_pass")),
-		),
-	}
-	if list := objects(s["instances"]); len(list) > 0 {
-		page = append(page, heading("The chain, instance by instance"))
-		for _, in := range list {
-			page = append(page, arcInstance(in))
-		}
-	}
-	page = append(page, moreDetails(s, "result", "reason", "code", "failed_instance", "oldest_pass", "instances"))
-	return page
+type arcView struct {
+	root      *fyne.Container
+	head      *statusHead
+	facts     *form
+	chainHead *widget.Label
+	instances *list[*arc.Instance]
+	more      *moreView
 }
 
-func arcInstance(in obj) fyne.CanvasObject {
-	title := fmt.Sprintf("i=%s  sealed by %s", orDash(in.str("instance")), orDash(in.str("domain")))
-	if sel := in.str("selector"); sel != "" {
+func newARCView() *arcView {
+	v := &arcView{
+		head:      newStatusHead(),
+		facts:     textForm("Failed at instance", "Oldest passing instance"),
+		chainHead: heading("The chain, instance by instance"),
+		instances: newList(newARCInstanceView),
+		more:      newMoreView(),
+	}
+	v.root = vbox(v.head.root, v.facts.root, v.chainHead, v.instances.root, v.more.acc)
+	return v
+}
+
+func (v *arcView) object() fyne.CanvasObject { return v.root }
+
+func (v *arcView) update(s *arc.Result) {
+	sh := track(s)
+	sh.mark(&s.Code) // a machine word: the reason says it
+	v.head.set("ARC", string(use(sh, &s.Result)), use(sh, &s.Reason))
+	v.facts.setAll(nonZero(use(sh, &s.FailedInstance)), nonZero(use(sh, &s.OldestPass)))
+	var list []*arc.Instance
+	for _, in := range use(sh, &s.Instances) {
+		if in != nil {
+			list = append(list, in)
+		}
+	}
+	setShown(v.chainHead, len(list) > 0)
+	v.instances.set(list)
+	v.more.set(s, sh)
+}
+
+// nonZero is n as text, or "" for 0.
+func nonZero(n int) string {
+	if n == 0 {
+		return ""
+	}
+	return strconv.Itoa(n)
+}
+
+// arcInstanceView is one ARC set.
+type arcInstanceView struct {
+	root  fyne.CanvasObject
+	title *widget.Label
+	seal  *statusHead
+	ams   *statusHead
+	facts *form
+	aar   *form
+	more  *moreView
+}
+
+func newARCInstanceView() item[*arc.Instance] {
+	v := &arcInstanceView{
+		title: heading(""),
+		seal:  newStatusHead(),
+		ams:   newStatusHead(),
+		facts: textForm("Chain status it recorded (cv=)", "Sealed", "What it saw"),
+		aar:   newForm(),
+		more:  newMoreView(),
+	}
+	v.aar.addMono("ARC-Authentication-Results")
+	v.root = card(v.title, v.seal.root, v.ams.root, v.facts.root, v.aar.root, v.more.acc)
+	return v
+}
+
+func (v *arcInstanceView) object() fyne.CanvasObject { return v.root }
+
+func (v *arcInstanceView) update(in *arc.Instance) {
+	sh := track(in)
+	title := fmt.Sprintf("i=%s  sealed by %s", strconv.Itoa(use(sh, &in.Instance)), orDash(use(sh, &in.Domain)))
+	if sel := use(sh, &in.Selector); sel != "" {
 		title += " (s=" + sel + ")"
 	}
-	var aar fyne.CanvasObject
-	if h, ok := asObj(in["aar"]); ok && h.str("raw") != "" {
-		aar = fields(pair{"ARC-Authentication-Results", mono(h.str("raw"))})
+	setText(v.title, title)
+	v.seal.set("Seal (ARC-Seal)", string(use(sh, &in.SealResult)), use(sh, &in.SealReason))
+	v.ams.set("Message signature (ARC-Message-Signature)", string(use(sh, &in.AMSResult)), use(sh, &in.AMSReason))
+	sealed := ""
+	if t := use(sh, &in.Sealed); t != nil {
+		sealed = timeText(*t)
 	}
-	seal := in.str("seal_result")
-	ams := in.str("ams_result")
-	return card(
-		heading(title),
-		sectionHead("Seal (ARC-Seal)", seal, in.str("seal_reason")),
-		sectionHead("Message signature (ARC-Message-Signature)", ams, in.str("ams_reason")),
-		fields(
-			textPair("Chain status it recorded (cv=)", in.str("cv")),
-			textPair("Sealed", in.str("sealed")),
-			textPair("What it saw", in.str("saw")),
-		),
-		aar,
-		moreDetails(in, "instance", "domain", "selector", "seal_result", "seal_reason", "ams_result", "ams_reason",
-			"cv", "sealed", "saw", "aar"),
-	)
+	v.facts.setAll(use(sh, &in.CV), sealed, use(sh, &in.Saw))
+	raw := ""
+	if h := use(sh, &in.AAR); h != nil {
+		raw = h.Raw
+	}
+	v.aar.set(0, raw)
+	setShown(v.aar.root, raw != "")
+	v.more.set(in, sh)
 }

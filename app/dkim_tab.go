@@ -2,13 +2,14 @@ package app
 
 import (
 	"fmt"
+	"strconv"
 	"strings"
 
 	"fyne.io/fyne/v2"
-	"fyne.io/fyne/v2/container"
 	"fyne.io/fyne/v2/widget"
 
 	"github.com/mailinspector/mailinspector/inspector"
+	"github.com/mailinspector/mailinspector/inspector/dkim"
 )
 
 // bodyNotAvailable is what the DKIM tab says of a header-only message.
@@ -17,102 +18,167 @@ const bodyNotAvailable = "body not available: header signature checked only"
 // maxUnsignedShown bounds the unsigned text (l=) shown in a card.
 const maxUnsignedShown = 4000
 
-// dkimTab shows every DKIM signature as a card (the JSON form of
-// dkim.Result: domain, selector, algorithm, key, times, body hashes, the
-// text an l= tag leaves unsigned).
-func dkimTab(r *inspector.Report) fyne.CanvasObject {
-	var page []fyne.CanvasObject
-	if r.HeaderOnly {
-		page = append(page, notice(inspector.VerdictWarn, "Only the header was given: "+bodyNotAvailable+
-			". No body hash was verified, so a changed body would not show here."))
-	}
-	v := jsonValue(r.DKIM)
-	if o, ok := asObj(v); ok { // a section object rather than a list
-		v = o["signatures"]
-	}
-	sigs := objects(v)
-	if len(sigs) == 0 {
-		row := summaryRow(r, "DKIM")
-		if row == nil || row.Reason == inspector.NotEvaluated {
-			page = append(page, notEvaluated("DKIM signatures", ""))
-		} else {
-			page = append(page, sectionHead("DKIM", string(row.Result), row.Reason))
-		}
-		return tabPage(page...)
-	}
-	for _, s := range sigs {
-		page = append(page, dkimCard(s, r.HeaderOnly))
-	}
-	return tabPage(page...)
+// dkimTab shows every DKIM signature (dkim.Result) as a card: domain,
+// selector, algorithm, key, times, body hashes, the text an l= tag leaves
+// unsigned.
+type dkimTab struct {
+	root       *fyne.Container
+	headerOnly *noticeList
+	absent     *absentView
+	// head is the summary row's word and reason when there is no
+	// signature.
+	head  *statusHead
+	cards *list[dkimItem]
 }
 
-func dkimCard(s obj, headerOnly bool) fyne.CanvasObject {
-	title := "d=" + s.str("domain") + "  s=" + s.str("selector")
-	parts := []fyne.CanvasObject{sectionHead(title, s.str("result"), s.str("reason"))}
-	for _, w := range s.strs("warnings") {
-		parts = append(parts, notice(inspector.VerdictWarn, w))
-	}
+// dkimItem is what a card shows: a signature, and whether the message
+// had no body.
+type dkimItem struct {
+	res        *dkim.Result
+	headerOnly bool
+}
 
-	key := s.child("key")
+func newDKIMTab() *dkimTab {
+	t := &dkimTab{headerOnly: newNoticeList(inspector.VerdictWarn), absent: newAbsentView(), head: newStatusHead(),
+		cards: newList(newDKIMCard)}
+	t.root = vbox(t.headerOnly.root, t.absent.root, t.head.root, t.cards.root)
+	return t
+}
+
+func (t *dkimTab) object() fyne.CanvasObject { return t.root }
+func (t *dkimTab) stop()                     { t.absent.spin.stop() }
+
+func (t *dkimTab) update(r *inspector.Report, running bool) {
+	if r.HeaderOnly {
+		t.headerOnly.set("Only the header was given: " + bodyNotAvailable +
+			". No body hash was verified, so a changed body would not show here.")
+	} else {
+		t.headerOnly.set()
+	}
+	items := make([]dkimItem, 0, len(r.DKIM))
+	for _, s := range r.DKIM {
+		if s != nil {
+			items = append(items, dkimItem{s, r.HeaderOnly})
+		}
+	}
+	t.cards.set(items)
+	setShown(t.head.root, false)
+	row := summaryRow(r, "DKIM")
+	switch {
+	case len(items) > 0:
+		t.absent.hide()
+	case r.DKIM == nil && running:
+		t.absent.set("DKIM signatures", true, "")
+	case row == nil || row.Reason == inspector.NotEvaluated || rowPending(*row):
+		t.absent.set("DKIM signatures", false, "")
+	default:
+		t.absent.hide()
+		t.head.set("DKIM", string(row.Result), row.Reason)
+		setShown(t.head.root, true)
+	}
+}
+
+// dkimCard is one signature.
+type dkimCard struct {
+	root     fyne.CanvasObject
+	head     *statusHead
+	warnings *noticeList
+	facts    *form
+	body     *bodyHashView
+	unsigned *unsignedView
+	field    *folded
+	key      *folded
+	more     *moreView
+}
+
+func newDKIMCard() item[dkimItem] {
+	c := &dkimCard{
+		head:     newStatusHead(),
+		warnings: newNoticeList(inspector.VerdictWarn),
+		facts: textForm("Algorithm", "Key", "Canonicalization", "Identity (i=)", "Signed headers", "Not signed",
+			"Times", "Header signature"),
+		body:     newBodyHashView(),
+		unsigned: newUnsignedView(),
+		field:    newFolded(),
+		key:      newFolded(),
+		more:     newMoreView(),
+	}
+	c.root = card(c.head.root, c.warnings.root, c.facts.root, c.body.f.root, c.unsigned.root, c.field.acc, c.key.acc, c.more.acc)
+	return c
+}
+
+func (c *dkimCard) object() fyne.CanvasObject { return c.root }
+
+func (c *dkimCard) update(it dkimItem) {
+	s := it.res
+	sh := track(s)
+	// Machine words: the reason and the warnings say them in words.
+	sh.mark(&s.Code, &s.Index)
+	title := "d=" + use(sh, &s.Domain) + "  s=" + use(sh, &s.Selector)
+	c.head.set(title, string(use(sh, &s.Result)), use(sh, &s.Reason))
+	var warnings []string
+	for _, w := range use(sh, &s.Warnings) {
+		warnings = append(warnings, w.Text)
+	}
+	c.warnings.set(warnings...)
+
+	key := use(sh, &s.Key)
 	keyText := ""
-	if bits := s.str("key_bits"); bits != "" && bits != "0" {
-		keyText = bits + "-bit"
+	if bits := use(sh, &s.KeyBits); bits != 0 {
+		keyText = strconv.Itoa(bits) + "-bit"
 	}
-	if kt := key.str("type"); kt != "" {
-		keyText = strings.TrimSpace(keyText + " " + strings.ToUpper(kt))
-	}
-	if key.str("name") != "" {
-		keyText = strings.TrimSpace(keyText + " key at " + key.str("name"))
-	}
-	if ad, _ := key.flag("dnssec_ad"); ad {
-		keyText += " (DNSSEC-validated)"
+	var keyName, keyRecord string
+	if key != nil {
+		if key.Type != "" {
+			keyText = strings.TrimSpace(keyText + " " + strings.ToUpper(key.Type))
+		}
+		if key.Name != "" {
+			keyText = strings.TrimSpace(keyText + " key at " + key.Name)
+		}
+		if key.DNSSEC {
+			keyText += " (DNSSEC-validated)"
+		}
+		keyName, keyRecord = key.Name, key.Record
 	}
 	times := ""
-	if ts := s.str("timestamp"); ts != "" {
-		times = "signed " + ts
+	if ts := use(sh, &s.Timestamp); ts != nil {
+		times = "signed " + timeText(*ts)
 	}
-	if x := s.str("expiration"); x != "" {
-		times += "; expires " + x
+	if x := use(sh, &s.Expiration); x != nil {
+		times += "; expires " + timeText(*x)
 	}
-	if j := s.str("judged_at"); j != "" && times != "" {
+	if j := use(sh, &s.JudgedAt); j != "" && times != "" {
 		times += " (judged at " + j + ")"
 	}
 	sigValid := ""
-	if v, ok := s.flag("signature_valid"); ok {
-		sigValid = map[bool]string{true: "valid: the signed header fields are unchanged", false: "invalid: the signed header fields were changed"}[v]
-	} else if s.str("result") != "" {
+	if v := use(sh, &s.SignatureValid); v != nil {
+		sigValid = "invalid: the signed header fields were changed"
+		if *v {
+			sigValid = "valid: the signed header fields are unchanged"
+		}
+	} else if s.Result != "" {
 		sigValid = "could not be checked"
 	}
-	parts = append(parts, fields(
-		textPair("Algorithm", s.str("algorithm")),
-		textPair("Key", keyText),
-		textPair("Canonicalization", s.str("canonicalization")),
-		textPair("Identity (i=)", s.str("identity")),
-		textPair("Signed headers", strings.Join(s.strs("signed_headers"), ", ")),
-		textPair("Not signed", unsignedDuplicates(s)),
-		textPair("Times", times),
-		textPair("Header signature", sigValid),
-	))
-	parts = append(parts, bodyHashView(s, headerOnly))
-	if u := unsignedTextView(s); u != nil {
-		parts = append(parts, u)
-	}
-	if f := s.str("field"); f != "" {
-		parts = append(parts, widget.NewAccordion(widget.NewAccordionItem("DKIM-Signature field as received", mono(f))))
-	}
-	if k := key.str("record"); k != "" {
-		parts = append(parts, widget.NewAccordion(widget.NewAccordionItem("Key record ("+key.str("name")+")", mono(k))))
-	}
-	parts = append(parts, moreDetails(s, "domain", "selector", "algorithm", "result", "reason", "key_bits", "code",
-		"warnings", "warning_codes", "index", "field", "canonicalization", "identity", "signed_headers",
-		"unsigned_duplicates", "timestamp", "expiration", "judged_at", "key", "body_checked",
-		"body_hash_expected", "body_hash_computed", "body_hash_matches", "signature_valid", "body_length",
-		"canonical_body_bytes", "unsigned_bytes", "unsigned_text", "unsigned_truncated"))
-	return card(parts...)
+	c.facts.setAll(
+		use(sh, &s.Algorithm),
+		keyText,
+		use(sh, &s.Canonicalization),
+		use(sh, &s.Identity),
+		strings.Join(use(sh, &s.SignedHeaders), ", "),
+		unsignedDuplicates(use(sh, &s.UnsignedDuplicates)),
+		times,
+		sigValid,
+	)
+	c.body.update(it.headerOnly, use(sh, &s.BodyChecked), use(sh, &s.BodyHashMatches),
+		use(sh, &s.BodyHashExpected), use(sh, &s.BodyHashComputed))
+	c.unsigned.update(use(sh, &s.BodyLength), use(sh, &s.CanonicalBodyBytes), use(sh, &s.UnsignedBytes),
+		use(sh, &s.UnsignedText), use(sh, &s.UnsignedTruncated))
+	c.field.set("DKIM-Signature field as received", use(sh, &s.Field))
+	c.key.set("Key record ("+keyName+")", keyRecord)
+	c.more.set(s, sh)
 }
 
-func unsignedDuplicates(s obj) string {
-	d := s.strs("unsigned_duplicates")
+func unsignedDuplicates(d []string) string {
 	if len(d) == 0 {
 		return ""
 	}
@@ -121,47 +187,80 @@ func unsignedDuplicates(s obj) string {
 
 // bodyHashView says whether the body is as signed: expected and computed
 // hash side by side on a mismatch; never a pass for a body not checked.
-func bodyHashView(s obj, headerOnly bool) fyne.CanvasObject {
-	checked, _ := s.flag("body_checked")
-	if headerOnly || !checked {
+type bodyHashView struct {
+	f                  *form
+	status             *badge
+	expected, computed int
+}
+
+func newBodyHashView() *bodyHashView {
+	b := &bodyHashView{f: newForm(), status: newBadge()}
+	b.f.addObject("Body hash", b.status.root)
+	b.expected = b.f.addMono("bh=")
+	b.computed = b.f.addMono("Computed")
+	return b
+}
+
+func (b *bodyHashView) update(headerOnly, checked, matches bool, expected, computed string) {
+	switch {
+	case headerOnly || !checked:
 		why := "not checked"
 		if headerOnly {
 			why = "not verified: " + bodyNotAvailable
 		}
-		return fields(pair{"Body hash", container.NewHBox(statusIcon(inspector.VerdictNone), resultLabel(why, inspector.VerdictNone))})
+		b.status.set(inspector.VerdictNone, why)
+		expected, computed = "", ""
+	case matches:
+		b.status.set(inspector.VerdictPass, "matches: the body is as signed")
+		b.f.setKey(b.expected, "bh=")
+		computed = ""
+	default:
+		b.status.set(inspector.VerdictFail, "does not match: the body was changed after signing")
+		b.f.setKey(b.expected, "Expected (bh=)")
 	}
-	if ok, _ := s.flag("body_hash_matches"); ok {
-		return fields(
-			pair{"Body hash", container.NewHBox(statusIcon(inspector.VerdictPass), resultLabel("matches: the body is as signed", inspector.VerdictPass))},
-			pair{"bh=", mono(s.str("body_hash_expected"))},
-		)
-	}
-	return fields(
-		pair{"Body hash", container.NewHBox(statusIcon(inspector.VerdictFail), resultLabel("does not match: the body was changed after signing", inspector.VerdictFail))},
-		pair{"Expected (bh=)", mono(s.str("body_hash_expected"))},
-		pair{"Computed", mono(s.str("body_hash_computed"))},
-	)
+	b.f.set(b.expected, expected)
+	b.f.set(b.computed, computed)
 }
 
-// unsignedTextView shows what an l= tag leaves outside the signature.
-func unsignedTextView(s obj) fyne.CanvasObject {
-	l := s.str("body_length")
-	if l == "" {
-		return nil
+// unsignedView shows what an l= tag leaves outside the signature.
+type unsignedView struct {
+	root   *fyne.Container
+	length *form
+	warn   *noticeList
+	text   *widget.Label
+}
+
+func newUnsignedView() *unsignedView {
+	u := &unsignedView{length: textForm("Signed body length (l=)"), warn: newNoticeList(inspector.VerdictWarn)}
+	u.text = mono("")
+	u.root = vbox(u.length.root, u.warn.root, u.text)
+	return u
+}
+
+func (u *unsignedView) update(length *int64, canonical, unsigned int64, text string, truncated bool) {
+	if length == nil {
+		setShown(u.root, false)
+		return
 	}
-	box := container.NewVBox(fields(textPair("Signed body length (l=)",
-		fmt.Sprintf("%s of %s bytes", l, orDash(s.str("canonical_body_bytes"))))))
-	text := s.str("unsigned_text")
-	if n := s.str("unsigned_bytes"); n != "" && n != "0" {
-		box.Add(notice(inspector.VerdictWarn, n+" bytes of the body are not covered by the signature: anyone could have appended them. They are:"))
-		if len(text) > maxUnsignedShown {
-			text = text[:maxUnsignedShown] + "\n…"
-		} else if t, _ := s.flag("unsigned_truncated"); t {
-			text += "\n…"
-		}
-		box.Add(mono(text))
+	setShown(u.root, true)
+	canon := ""
+	if canonical != 0 {
+		canon = strconv.FormatInt(canonical, 10)
 	}
-	return box
+	u.length.set(0, fmt.Sprintf("%d of %s bytes", *length, orDash(canon)))
+	if unsigned == 0 {
+		u.warn.set()
+		setShown(u.text, false)
+		return
+	}
+	u.warn.set(fmt.Sprintf("%d bytes of the body are not covered by the signature: anyone could have appended them. They are:", unsigned))
+	if len(text) > maxUnsignedShown {
+		text = text[:maxUnsignedShown] + "\n…"
+	} else if truncated {
+		text += "\n…"
+	}
+	setText(u.text, text)
+	setShown(u.text, true)
 }
 
 func orDash(s string) string {

@@ -14,27 +14,78 @@ import (
 	"github.com/mailinspector/mailinspector/inspector/resolver"
 )
 
-// dnsTab lists every DNS query of the report: the question, the answer,
-// when and how fast, from which server, and whether DNSSEC validated it;
-// save saves the answers as a snapshot for replaying offline.
-func dnsTab(r *inspector.Report, save func()) fyne.CanvasObject {
-	saveBtn := widget.NewButtonWithIcon("Save DNS snapshot…", theme.DocumentSaveIcon(), save)
-	if r.Snapshot() == nil || len(r.DNS) == 0 {
-		saveBtn.Disable()
-	}
-	head := container.NewBorder(nil, nil, nil, saveBtn,
-		wrapLabel(fmt.Sprintf("%d queries; answers from %s.", len(r.DNS), orDash(r.DNSSource))))
-	page := []fyne.CanvasObject{head}
-	if len(r.DNS) == 0 {
-		page = append(page, wrapLabel("No DNS query was made for this report."))
-	}
-	for _, a := range r.DNS {
-		page = append(page, dnsCard(a))
-	}
-	return tabPage(page...)
+// dnsTab lists every DNS query of the report (resolver.Answer): the
+// question, the answer, when and how fast, from which server, and whether
+// DNSSEC validated it; its button saves the answers as a snapshot for
+// replaying offline.
+type dnsTab struct {
+	root    *fyne.Container
+	count   *widget.Label
+	save    *widget.Button
+	none    *widget.Label
+	answers *list[*resolver.Answer]
 }
 
-func dnsCard(a resolver.Answer) fyne.CanvasObject {
+func newDNSTab(save func()) *dnsTab {
+	t := &dnsTab{
+		count:   wrapLabel(""),
+		save:    widget.NewButtonWithIcon("Save DNS snapshot…", theme.DocumentSaveIcon(), save),
+		none:    wrapLabel("No DNS query was made for this report."),
+		answers: newList(newDNSCard),
+	}
+	t.root = vbox(container.NewBorder(nil, nil, nil, t.save, t.count), t.none, t.answers.root)
+	return t
+}
+
+func (t *dnsTab) object() fyne.CanvasObject { return t.root }
+func (t *dnsTab) stop()                     {}
+
+func (t *dnsTab) update(r *inspector.Report, _ bool) {
+	if r.Snapshot() == nil || len(r.DNS) == 0 {
+		t.save.Disable()
+	} else {
+		t.save.Enable()
+	}
+	setText(t.count, fmt.Sprintf("%d queries; answers from %s.", len(r.DNS), orDash(r.DNSSource)))
+	setShown(t.none, len(r.DNS) == 0)
+	answers := make([]*resolver.Answer, len(r.DNS))
+	for i := range r.DNS {
+		answers[i] = &r.DNS[i]
+	}
+	t.answers.set(answers)
+}
+
+// dnsCard is one query and its answer.
+type dnsCard struct {
+	root    fyne.CanvasObject
+	qtype   *widget.Label
+	name    *widget.Label
+	status  *badge
+	dnssec  *widget.Label
+	info    *widget.Label
+	cnames  *form
+	records *widget.Label
+	err     *noticeList
+}
+
+func newDNSCard() item[*resolver.Answer] {
+	c := &dnsCard{
+		qtype:   widget.NewLabelWithStyle("", fyne.TextAlignLeading, fyne.TextStyle{Monospace: true}),
+		name:    widget.NewLabelWithStyle("", fyne.TextAlignLeading, fyne.TextStyle{Monospace: true}),
+		status:  newBadge(),
+		dnssec:  widget.NewLabel(""),
+		info:    widget.NewLabel(""),
+		cnames:  textForm("via CNAME"),
+		records: mono(""),
+		err:     newNoticeList(inspector.VerdictWarn),
+	}
+	c.root = card(container.NewHBox(c.qtype, c.name, c.status.root, c.dnssec), c.info, c.cnames.root, c.records, c.err.root)
+	return c
+}
+
+func (c *dnsCard) object() fyne.CanvasObject { return c.root }
+
+func (c *dnsCard) update(a *resolver.Answer) {
 	status, word := inspector.VerdictPass, a.Rcode
 	switch {
 	case a.Rcode == "":
@@ -46,16 +97,20 @@ func dnsCard(a resolver.Answer) fyne.CanvasObject {
 	case a.Rcode != "NOERROR":
 		status = inspector.VerdictWarn
 	}
-	head := container.NewHBox(
-		widget.NewLabelWithStyle(a.Type, fyne.TextAlignLeading, fyne.TextStyle{Monospace: true}),
-		widget.NewLabelWithStyle(a.Name, fyne.TextAlignLeading, fyne.TextStyle{Monospace: true}),
-		statusIcon(status), resultLabel(word, status),
-	)
+	setText(c.qtype, a.Type)
+	setText(c.name, a.Name)
+	c.status.set(status, word)
+	// Validated is said as a result (bold, coloured), not validated plainly.
+	dnssec, look := "DNSSEC: not validated", widget.MediumImportance
 	if a.AD {
-		head.Add(resultLabel("DNSSEC: validated (AD)", inspector.VerdictPass))
-	} else {
-		head.Add(widget.NewLabel("DNSSEC: not validated"))
+		dnssec, look = "DNSSEC: validated (AD)", statusLook(inspector.VerdictPass).importance
 	}
+	if c.dnssec.TextStyle.Bold != a.AD {
+		c.dnssec.TextStyle.Bold = a.AD
+		c.dnssec.Refresh()
+	}
+	setText(c.dnssec, dnssec)
+	setLook(c.dnssec, look)
 	via := a.Server
 	if a.TCP {
 		via += " over TCP"
@@ -64,18 +119,15 @@ func dnsCard(a resolver.Answer) fyne.CanvasObject {
 	if !a.Time.IsZero() {
 		when = a.Time.Local().Format("15:04:05.000")
 	}
-	info := fmt.Sprintf("%s · %s · from %s", when, rtt(a.RTT), orDash(via))
-	parts := []fyne.CanvasObject{head, widget.NewLabel(info)}
-	if len(a.CNAMEs) > 0 {
-		parts = append(parts, fields(textPair("via CNAME", strings.Join(a.CNAMEs, " → "))))
-	}
-	if len(a.Records) > 0 {
-		parts = append(parts, mono(strings.Join(a.Records, "\n")))
-	}
+	setText(c.info, fmt.Sprintf("%s · %s · from %s", when, rtt(a.RTT), orDash(via)))
+	c.cnames.set(0, strings.Join(a.CNAMEs, " → "))
+	setShown(c.cnames.root, len(a.CNAMEs) > 0)
+	shownLabel(c.records, strings.Join(a.Records, "\n"))
 	if a.Error != "" {
-		parts = append(parts, notice(inspector.VerdictWarn, a.Error))
+		c.err.set(a.Error)
+	} else {
+		c.err.set()
 	}
-	return card(parts...)
 }
 
 func rtt(d time.Duration) string {

@@ -53,8 +53,8 @@ type entry struct {
 
 func (a *App) newEntry(title, path, label string, load func() (*message.Message, error)) *entry {
 	e := &entry{app: a, title: title, path: path, label: label, load: load}
-	e.view = newReportView(e)
 	e.headers = newHeadersView(nil)
+	e.view = newReportView(e)
 	e.tab = container.NewTabItemWithIcon(tabTitle(title), theme.FileIcon(), e.view.scroll)
 	return e
 }
@@ -155,7 +155,7 @@ func (a *App) start(e *entry) {
 		a.ui(func() {
 			if current() {
 				e.fields = fields
-				e.headers = newHeadersView(fields)
+				e.headers.setFields(fields)
 				if e.path != "" {
 					a.addRecent(e.path)
 				}
@@ -194,11 +194,13 @@ func (e *entry) stop() {
 	}
 }
 
-// close stops the entry's check for good (its tab closed).
+// close stops the entry's check for good (its tab closed), and the
+// spinners of its page.
 func (e *entry) close() {
 	e.gen++
 	e.stop()
 	e.running = false
+	e.view.stop()
 }
 
 // render shows the entry's state in its tab, the tab's icon, and the

@@ -16,7 +16,8 @@ import (
 const maxHeadersShown = 400
 
 // headersView lists every header field in order, decoded or raw, with a
-// filter box.
+// filter box. Its rows are kept and given other fields as the filter
+// changes.
 type headersView struct {
 	fields []message.Field
 	filter *widget.Entry
@@ -24,6 +25,19 @@ type headersView struct {
 	list   *fyne.Container
 	count  *widget.Label
 	root   fyne.CanvasObject
+	rows   []*headerRow
+	// empty says there are no fields; more that the filter lets more
+	// through than are shown.
+	empty, more *widget.Label
+}
+
+// headerRow shows one field: its name beside its decoded value, or the
+// field as in the file.
+type headerRow struct {
+	decoded *fyne.Container
+	name    *widget.Label
+	value   *widget.Label
+	raw     *widget.Label
 }
 
 func newHeadersView(fields []message.Field) *headersView {
@@ -33,11 +47,25 @@ func newHeadersView(fields []message.Field) *headersView {
 	v.filter.OnChanged = func(string) { v.refresh() }
 	v.raw = widget.NewCheck("Raw (as in the file)", func(bool) { v.refresh() })
 	v.count = widget.NewLabel("")
-	v.list = container.NewVBox()
+	v.empty = wrapLabel("No header fields.")
+	v.more = wrapLabel("")
+	v.list = container.NewVBox(v.empty)
 	top := container.NewBorder(nil, nil, nil, container.NewHBox(v.raw, v.count), v.filter)
-	v.root = container.NewVBox(top, v.list)
+	v.root = container.NewVBox(top, v.list, v.more)
 	v.refresh()
 	return v
+}
+
+// setFields shows the fields of a newly loaded message, unfiltered.
+func (v *headersView) setFields(fields []message.Field) {
+	v.fields = fields
+	if v.filter.Text != "" {
+		v.filter.SetText("") // refreshes
+	}
+	if v.raw.Checked {
+		v.raw.SetChecked(false)
+	}
+	v.refresh()
 }
 
 // matching returns the indexes of the fields the filter lets through.
@@ -56,24 +84,40 @@ func (v *headersView) matching() []int {
 func (v *headersView) refresh() {
 	idx := v.matching()
 	v.count.SetText(fmt.Sprintf("%d of %d fields", len(idx), len(v.fields)))
-	var objs []fyne.CanvasObject
-	if len(v.fields) == 0 {
-		objs = append(objs, wrapLabel("No header fields."))
-	}
-	for n, i := range idx {
-		if n == maxHeadersShown {
-			objs = append(objs, wrapLabel(fmt.Sprintf("%d more fields: narrow the filter to see them.", len(idx)-n)))
-			break
+	setShown(v.empty, len(v.fields) == 0)
+	shown := min(len(idx), maxHeadersShown)
+	for len(v.rows) < shown {
+		r := &headerRow{
+			name:  widget.NewLabelWithStyle("", fyne.TextAlignLeading, fyne.TextStyle{Bold: true}),
+			value: wrapLabel(""),
+			raw:   mono(""),
 		}
-		f := v.fields[i]
-		if v.raw.Checked {
-			objs = append(objs, mono(strings.ReplaceAll(strings.TrimRight(string(f.Raw), "\r\n"), "\r\n", "\n")))
+		r.decoded = container.NewBorder(nil, nil, container.New(&minWidth{w: 180}, r.name), nil, r.value)
+		v.rows = append(v.rows, r)
+		v.list.Add(r.decoded)
+		v.list.Add(r.raw)
+	}
+	for n, r := range v.rows {
+		if n >= shown {
+			setShown(r.decoded, false)
+			setShown(r.raw, false)
 			continue
 		}
-		name := widget.NewLabelWithStyle(f.Name, fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
-		objs = append(objs, container.NewBorder(nil, nil, container.New(&minWidth{w: 180}, name), nil, wrapLabel(f.Value)))
+		f := v.fields[idx[n]]
+		if v.raw.Checked {
+			setText(r.raw, strings.ReplaceAll(strings.TrimRight(string(f.Raw), "\r\n"), "\r\n", "\n"))
+		} else {
+			setText(r.name, f.Name)
+			setText(r.value, f.Value)
+		}
+		setShown(r.raw, v.raw.Checked)
+		setShown(r.decoded, !v.raw.Checked)
 	}
-	v.list.Objects = objs
+	more := ""
+	if len(idx) > shown {
+		more = fmt.Sprintf("%d more fields: narrow the filter to see them.", len(idx)-shown)
+	}
+	shownLabel(v.more, more)
 	v.list.Refresh()
 }
 

@@ -40,9 +40,11 @@ func newTestApp(t *testing.T, srv *dnstest.Server) *App {
 	a.serial = new(sync.Mutex) // the test driver has no single UI thread
 	a.win.Resize(fyne.NewSize(1000, 760))
 	t.Cleanup(func() {
-		for _, e := range a.entries {
-			e.close()
-		}
+		a.serially(func() {
+			for _, e := range a.entries {
+				e.close()
+			}
+		})
 	})
 	return a
 }
@@ -64,14 +66,19 @@ func wait(t *testing.T, e *entry) {
 }
 
 // texts collects the text of every label, button, entry, rich text and
-// canvas text in o's tree, hidden ones (closed accordions) included.
+// canvas text in o's tree that is shown, or would be when its accordion
+// item is opened (a closed item's detail is hidden; hidden parts of a
+// report page are not).
 func texts(o fyne.CanvasObject) []string {
 	var out []string
-	var walk func(fyne.CanvasObject)
+	var walk, visit func(fyne.CanvasObject)
 	walk = func(o fyne.CanvasObject) {
+		if o != nil && o.Visible() {
+			visit(o)
+		}
+	}
+	visit = func(o fyne.CanvasObject) {
 		switch w := o.(type) {
-		case nil:
-			return
 		case *widget.Label:
 			out = append(out, w.Text)
 			return
@@ -94,7 +101,9 @@ func texts(o fyne.CanvasObject) []string {
 		case *widget.Accordion:
 			for _, it := range w.Items {
 				out = append(out, it.Title)
-				walk(it.Detail)
+				if it.Detail != nil {
+					visit(it.Detail) // shown or closed
+				}
 			}
 			return
 		case *container.AppTabs:
@@ -130,7 +139,7 @@ func find[T fyne.CanvasObject](o fyne.CanvasObject) (T, bool) {
 	ok := false
 	var walk func(fyne.CanvasObject)
 	walk = func(o fyne.CanvasObject) {
-		if ok || o == nil {
+		if ok || o == nil || !o.Visible() {
 			return
 		}
 		if x, is := o.(T); is {
@@ -184,8 +193,12 @@ func menuItem(t *testing.T, a *App, labels ...string) *fyne.MenuItem {
 	return it
 }
 
-// findButton returns the first button in o's tree whose text is text.
+// findButton returns the first button shown in o's tree whose text is
+// text.
 func findButton(o fyne.CanvasObject, text string) *widget.Button {
+	if o == nil || !o.Visible() {
+		return nil
+	}
 	if b, ok := o.(*widget.Button); ok && b.Text == text {
 		return b
 	}

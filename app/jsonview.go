@@ -1,11 +1,9 @@
 package app
 
-// The details tabs render the sections of a Report through their public
-// JSON form (the same as `mailinspector check --json`), not through the Go
-// types: the section types grow while the engine grows, and the JSON names
-// are a public interface that is only ever added to. A tab shows the fields
-// it knows in their place and every other field under "More details", so
-// that a new field is visible the day it lands.
+// "More details" renders the fields of a section that its tab does not
+// show itself (see shown.go) from the section's public JSON form (the same
+// as `mailinspector check --json`): any JSON value, as a form, cards and
+// lines. The tabs themselves read the Report's Go types.
 
 import (
 	"encoding/json"
@@ -59,11 +57,6 @@ func normalize(v any) any {
 	return v
 }
 
-func asObj(v any) (obj, bool) {
-	o, ok := v.(obj)
-	return o, ok
-}
-
 // objects returns the objects of a JSON list (others are skipped).
 func objects(v any) []obj {
 	list, _ := v.([]any)
@@ -98,23 +91,6 @@ func (o obj) str(keys ...string) string {
 func (o obj) flag(key string) (value, ok bool) {
 	v, ok := o[key].(bool)
 	return v, ok
-}
-
-// strs returns a list of scalars as text.
-func (o obj) strs(key string) []string {
-	list, _ := o[key].([]any)
-	var out []string
-	for _, x := range list {
-		if s := scalarText(x); s != "" {
-			out = append(out, s)
-		}
-	}
-	return out
-}
-
-func (o obj) child(key string) obj {
-	c, _ := o[key].(obj)
-	return c
 }
 
 // scalarText writes a JSON scalar for a person: whole numbers without a
@@ -161,31 +137,6 @@ func humanKey(k string) string {
 	return strings.ToUpper(s[:1]) + s[1:]
 }
 
-// isPlaceholder says whether a section is the shape of a check that has
-// not run: nothing but a result and a reason (and maybe a code).
-func isPlaceholder(o obj) bool {
-	for k := range o {
-		switch k {
-		case "result", "reason", "code":
-		default:
-			return false
-		}
-	}
-	return true
-}
-
-// notEvaluated is the view of a section the Report does not have (or has
-// only as a placeholder): the words "not evaluated" and why.
-func notEvaluated(what, reason string) fyne.CanvasObject {
-	if reason == "" || reason == inspector.NotEvaluated {
-		reason = "This check did not run, so nothing is known about " + what + "."
-	}
-	return container.NewVBox(
-		container.NewHBox(statusIcon(inspector.VerdictNone), resultLabel(inspector.NotEvaluated, inspector.VerdictNone)),
-		wrapLabel(reason),
-	)
-}
-
 // sectionHead shows a check's result word (coloured, with an icon) and its
 // reason.
 func sectionHead(title, word, reason string) fyne.CanvasObject {
@@ -221,13 +172,6 @@ func mono(text string) *widget.Label {
 	return l
 }
 
-// heading is a bold title for a part of a tab.
-func heading(text string) *widget.Label {
-	l := widget.NewLabelWithStyle(text, fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
-	l.SizeName = theme.SizeNameSubHeadingText
-	return l
-}
-
 // pair is one line of a key-value list; value may be any widget.
 type pair struct {
 	key   string
@@ -258,25 +202,6 @@ func fields(pairs ...pair) fyne.CanvasObject {
 		grid.Add(p.value)
 	}
 	return grid
-}
-
-// moreDetails shows the fields of o that a tab did not place itself, in a
-// collapsed accordion, or nothing when there are none.
-func moreDetails(o obj, shown ...string) fyne.CanvasObject {
-	skip := make(map[string]bool, len(shown))
-	for _, k := range shown {
-		skip[k] = true
-	}
-	rest := obj{}
-	for k, v := range o {
-		if !skip[k] && !emptyValue(v) {
-			rest[k] = v
-		}
-	}
-	if len(rest) == 0 {
-		return nil
-	}
-	return widget.NewAccordion(widget.NewAccordionItem("More details", genericView(rest, 0)))
 }
 
 func emptyValue(v any) bool {
@@ -371,36 +296,6 @@ func compactJSON(v any) string {
 	return string(b)
 }
 
-// card frames a part of a tab (a signature, a hop, an ARC instance).
-func card(content ...fyne.CanvasObject) fyne.CanvasObject {
-	var objs []fyne.CanvasObject
-	for _, c := range content {
-		if c != nil {
-			objs = append(objs, c)
-		}
-	}
-	return widget.NewCard("", "", container.NewVBox(objs...))
-}
-
-// tabPage is the content of one details tab (the report page around it
-// scrolls).
-func tabPage(objs ...fyne.CanvasObject) fyne.CanvasObject {
-	box := container.NewVBox()
-	for _, o := range objs {
-		if o != nil {
-			box.Add(o)
-		}
-	}
-	return box
-}
-
-// notice is a one-line message with a status icon, wrapping.
-func notice(status, text string) fyne.CanvasObject {
-	l := wrapLabel(text)
-	l.Importance = statusLook(status).importance
-	return container.NewBorder(nil, nil, container.NewCenter(statusIcon(status)), nil, l)
-}
-
 // summaryRow returns the verdict panel row of a mechanism, or nil.
 func summaryRow(r *inspector.Report, mechanism string) *inspector.Row {
 	for i := range r.Summary {
@@ -409,18 +304,4 @@ func summaryRow(r *inspector.Report, mechanism string) *inspector.Row {
 		}
 	}
 	return nil
-}
-
-// sectionObj returns a section in JSON form, or ok false when the Report
-// lacks it or holds only the "not evaluated" placeholder (reason then says
-// why, when the placeholder gave a reason of its own).
-func sectionObj(v any) (o obj, reason string, ok bool) {
-	o, isObj := asObj(jsonValue(v))
-	if !isObj || len(o) == 0 {
-		return nil, "", false
-	}
-	if isPlaceholder(o) && (o.str("result") == "" || o.str("result") == string(result.None)) {
-		return nil, o.str("reason"), false
-	}
-	return o, "", true
 }

@@ -6,76 +6,114 @@ import (
 	"fyne.io/fyne/v2/widget"
 
 	"github.com/mailinspector/mailinspector/inspector"
+	"github.com/mailinspector/mailinspector/inspector/recorded"
 )
 
-// recordedTab sets the receiver's Authentication-Results, as recorded at
-// delivery, beside our re-verification (the JSON form of
-// recorded.Comparison), and explains the differences.
-func recordedTab(r *inspector.Report) fyne.CanvasObject {
-	s, reason, ok := sectionObj(r.Recorded)
-	if !ok {
-		return tabPage(notEvaluated("what the receiving server recorded", reason))
-	}
-	return tabPage(recordedView(s)...)
+// newRecordedTab sets the receiver's Authentication-Results, as recorded
+// at delivery, beside our re-verification (recorded.Comparison), and
+// explains the differences.
+func newRecordedTab() tabView {
+	return newSectionTab("what the receiving server recorded",
+		func(r *inspector.Report) *recorded.Comparison { return r.Recorded }, newRecordedView())
 }
 
 // recordedView renders the comparison.
-func recordedView(s obj) []fyne.CanvasObject {
-	var page []fyne.CanvasObject
-	if s.str("result") != "" {
-		page = append(page, sectionHead("Recorded vs now", s.str("result"), s.str("reason")))
-	}
-	by := s.str("authserv_id")
-	if t, ok := s.flag("trusted"); ok && by != "" {
-		by += map[bool]string{true: " (trusted: the receiving server)", false: " (not trusted)"}[t]
-	}
-	raw := ""
-	if h, ok := asObj(s["trusted"]); ok {
-		raw = h.str("raw")
-	}
-	page = append(page, fields(
-		textPair("Recorded by", by),
-		textPair("Why", s.str("why")),
-		pair{"Authentication-Results", monoOrNil(raw)},
-	))
-	if f, _ := s.flag("forwarded"); f {
-		page = append(page, notice(inspector.VerdictNone, "The message was forwarded after it was recorded: some differences are expected."))
-	}
-	if rows := objects(s["mechanisms"]); len(rows) > 0 {
-		page = append(page, heading("Then and now"))
-		for _, row := range rows {
-			page = append(page, recordedRow(row))
-		}
-	}
-	for _, d := range s.strs("differences") {
-		page = append(page, notice(inspector.VerdictWarn, d))
-	}
-	for _, u := range objects(s["untrusted"]) {
-		page = append(page, notice(inspector.VerdictWarn, "Not trusted: "+firstNonEmpty(u.str("why"), u.str("authserv_id"))))
-	}
-	page = append(page, moreDetails(s, "result", "reason", "code", "authserv_id", "trusted", "why", "forwarded",
-		"mechanisms", "differences", "untrusted"))
-	return page
+type recordedView struct {
+	root        *fyne.Container
+	facts       *form
+	forwarded   *noticeList
+	rowsHead    *widget.Label
+	rows        *list[recorded.Row]
+	differences *noticeList
+	untrusted   *noticeList
+	more        *moreView
 }
 
-// recordedRow is one mechanism: what was recorded at delivery, what we find
-// now, whether they agree, and why not.
-func recordedRow(row obj) fyne.CanvasObject {
-	agree, _ := row.flag("agree")
+func newRecordedView() *recordedView {
+	v := &recordedView{
+		facts:       textForm("Recorded by", "Why"),
+		forwarded:   newNoticeList(inspector.VerdictNone),
+		rowsHead:    heading("Then and now"),
+		rows:        newList(newRecordedRow),
+		differences: newNoticeList(inspector.VerdictWarn),
+		untrusted:   newNoticeList(inspector.VerdictWarn),
+		more:        newMoreView(),
+	}
+	v.root = vbox(v.facts.root, v.forwarded.root, v.rowsHead, v.rows.root, v.differences.root, v.untrusted.root, v.more.acc)
+	return v
+}
+
+func (v *recordedView) object() fyne.CanvasObject { return v.root }
+
+func (v *recordedView) update(s *recorded.Comparison) {
+	sh := track(s)
+	by, trusted := use(sh, &s.AuthservID), use(sh, &s.Trusted)
+	if by != "" {
+		by += map[bool]string{true: " (trusted: the receiving server)", false: " (not trusted)"}[trusted]
+	}
+	v.facts.setAll(by, use(sh, &s.Why))
+	if use(sh, &s.Forwarded) {
+		v.forwarded.set("The message was forwarded after it was recorded: some differences are expected.")
+	} else {
+		v.forwarded.set()
+	}
+	rows := use(sh, &s.Mechanisms)
+	setShown(v.rowsHead, len(rows) > 0)
+	v.rows.set(rows)
+	v.differences.set(use(sh, &s.Differences)...)
+	var untrusted []string
+	for _, u := range use(sh, &s.Untrusted) {
+		why := u.Why
+		if why == "" && u.Header != nil {
+			why = u.AuthservID
+		}
+		untrusted = append(untrusted, "Not trusted: "+why)
+	}
+	v.untrusted.set(untrusted...)
+	v.more.set(s, sh)
+}
+
+// recordedRow is one mechanism: what was recorded at delivery, what we
+// find now, whether they agree, and why not.
+type recordedRow struct {
+	root        fyne.CanvasObject
+	name        *widget.Label
+	recorded    *widget.Label
+	now         *widget.Label
+	agree       *badge
+	explanation *widget.Label
+}
+
+func newRecordedRow() item[recorded.Row] {
+	r := &recordedRow{
+		name:        widget.NewLabelWithStyle("", fyne.TextAlignLeading, fyne.TextStyle{Bold: true}),
+		recorded:    resultLabel("", inspector.VerdictNone),
+		now:         resultLabel("", inspector.VerdictNone),
+		agree:       newBadge(),
+		explanation: wrapLabel(""),
+	}
+	r.root = card(container.NewHBox(r.name, widget.NewLabel("recorded"), r.recorded, widget.NewLabel("now"), r.now, r.agree.root),
+		r.explanation)
+	return r
+}
+
+func (r *recordedRow) object() fyne.CanvasObject { return r.root }
+
+func (r *recordedRow) update(row recorded.Row) {
 	status, word := inspector.VerdictWarn, "differs"
-	if agree {
+	if row.Agree {
 		status, word = inspector.VerdictPass, "agrees"
 	}
-	name := row.str("mechanism")
-	if sub := row.str("subject"); sub != "" {
-		name += " " + sub
+	name := row.Mechanism
+	if row.Subject != "" {
+		name += " " + row.Subject
 	}
-	rec, now := row.str("recorded"), row.str("now")
-	line := container.NewHBox(
-		widget.NewLabelWithStyle(name, fyne.TextAlignLeading, fyne.TextStyle{Bold: true}),
-		widget.NewLabel("recorded"), resultLabel(orDash(rec), resultStatus(rec)),
-		widget.NewLabel("now"), resultLabel(orDash(now), resultStatus(now)),
-		statusIcon(status), resultLabel(word, status),
-	)
-	return card(line, wrapLabel(row.str("explanation")))
+	setText(r.name, name)
+	rec, now := string(row.Recorded), string(row.Now)
+	setText(r.recorded, orDash(rec))
+	setLook(r.recorded, statusLook(resultStatus(rec)).importance)
+	setText(r.now, orDash(now))
+	setLook(r.now, statusLook(resultStatus(now)).importance)
+	r.agree.set(status, word)
+	setText(r.explanation, row.Explanation)
 }

@@ -15,51 +15,138 @@ import (
 	"github.com/mailinspector/mailinspector/inspector/message"
 )
 
-// detailTab names a details tab and says how to build it from a report.
+// tabView is the content of one details tab. It keeps its widgets for the
+// life of the report page: update shows a newer report in them (running
+// says the checks are still under way, so that a missing section is
+// pending rather than not evaluated), and stop stops its spinners.
+type tabView interface {
+	object() fyne.CanvasObject
+	update(r *inspector.Report, running bool)
+	stop()
+}
+
+// detailTab names a details tab and says how to make its view.
 type detailTab struct {
 	title string
 	// mechanism is the Summary row whose status gives the tab its icon.
 	mechanism string
-	build     func(e *entry, r *inspector.Report) fyne.CanvasObject
+	make      func(e *entry) tabView
 }
 
 // detailTabs are the details of a report, one tab each, in order.
 func detailTabs() []detailTab {
 	return []detailTab{
-		{"DKIM", "DKIM", func(_ *entry, r *inspector.Report) fyne.CanvasObject { return dkimTab(r) }},
-		{"SPF", "SPF", func(_ *entry, r *inspector.Report) fyne.CanvasObject { return spfTab(r) }},
-		{"DMARC", "DMARC", func(_ *entry, r *inspector.Report) fyne.CanvasObject { return dmarcTab(r) }},
-		{"ARC", "ARC", func(_ *entry, r *inspector.Report) fyne.CanvasObject { return arcTab(r) }},
-		{"Recorded vs now", "Recorded", func(_ *entry, r *inspector.Report) fyne.CanvasObject { return recordedTab(r) }},
-		{"Route", "TLS", func(e *entry, r *inspector.Report) fyne.CanvasObject { return routeTab(r, e.chooseHop) }},
-		{"Headers", "", func(e *entry, _ *inspector.Report) fyne.CanvasObject { return e.headers.root }},
-		{"DNS", "", func(e *entry, r *inspector.Report) fyne.CanvasObject { return dnsTab(r, e.saveSnapshot) }},
+		{"DKIM", "DKIM", func(*entry) tabView { return newDKIMTab() }},
+		{"SPF", "SPF", func(*entry) tabView { return newSPFTab() }},
+		{"DMARC", "DMARC", func(*entry) tabView { return newDMARCTab() }},
+		{"ARC", "ARC", func(*entry) tabView { return newARCTab() }},
+		{"Recorded vs now", "Recorded", func(*entry) tabView { return newRecordedTab() }},
+		{"Route", "TLS", func(e *entry) tabView { return newRouteTab(e.chooseHop) }},
+		{"Headers", "", func(e *entry) tabView { return &headersTab{e.headers} }},
+		{"DNS", "", func(e *entry) tabView { return newDNSTab(e.saveSnapshot) }},
 	}
 }
 
+// sectionView renders one section of a report, of type T.
+type sectionView[T any] interface {
+	object() fyne.CanvasObject
+	update(*T)
+}
+
+// sectionTab is a tab that shows one section of the report, or, when the
+// report does not have it, that it is being checked or was not evaluated.
+type sectionTab[T any] struct {
+	what   string
+	get    func(*inspector.Report) *T
+	view   sectionView[T]
+	absent *absentView
+	root   *fyne.Container
+}
+
+func newSectionTab[T any](what string, get func(*inspector.Report) *T, view sectionView[T]) *sectionTab[T] {
+	t := &sectionTab[T]{what: what, get: get, view: view, absent: newAbsentView()}
+	t.root = vbox(t.absent.root, view.object())
+	return t
+}
+
+func (t *sectionTab[T]) object() fyne.CanvasObject { return t.root }
+func (t *sectionTab[T]) stop()                     { t.absent.spin.stop() }
+
+func (t *sectionTab[T]) update(r *inspector.Report, running bool) {
+	s := t.get(r)
+	if s == nil {
+		t.absent.set(t.what, running, "")
+		setShown(t.view.object(), false)
+		return
+	}
+	t.absent.hide()
+	t.view.update(s)
+	setShown(t.view.object(), true)
+}
+
+// headersTab shows the entry's header fields, which come with the message
+// rather than the report.
+type headersTab struct{ v *headersView }
+
+func (t *headersTab) object() fyne.CanvasObject      { return t.v.root }
+func (t *headersTab) update(*inspector.Report, bool) {}
+func (t *headersTab) stop()                          {}
+
 // reportView is what an entry shows: the whole report in one scrolling
 // page (identity, verdict panel, actions, then the details tab bar and the
-// selected tab), so that it reads at 800x600 as at full screen.
+// selected tab), so that it reads at 800x600 as at full screen. It is made
+// once per entry; render shows the entry's current state in its widgets.
 type reportView struct {
-	e       *entry
-	page    *fyne.Container // the scroll's content
-	scroll  *container.Scroll
-	verdict *verdictPanel
-	tabBar  *container.AppTabs
-	detail  *fyne.Container // holds the selected tab's content
-	built   []fyne.CanvasObject
-	status  *fyne.Container // running, stopped or error notices
+	e        *entry
+	page     *fyne.Container // the scroll's content
+	scroll   *container.Scroll
+	errBox   *fyne.Container // the error, when the file could not be read
+	errShown error
+	report   *fyne.Container // everything else
+	ident    *identityView
+	header   *noticeList // header only
+	notes    *noticeList
+	verdict  *verdictPanel
+	stopped  fyne.CanvasObject
+	actions  []*widget.Button
+	tabBar   *container.AppTabs
+	detail   *fyne.Container // holds the selected tab's content
+	// tabs are the details tabs' views, made when first selected.
+	tabs []tabView
 }
 
 func newReportView(e *entry) *reportView {
-	v := &reportView{e: e, page: container.NewVBox(), detail: container.NewStack(), status: container.NewVBox()}
-	v.scroll = container.NewVScroll(container.NewPadded(v.page))
+	v := &reportView{e: e, detail: container.NewStack(), errBox: container.NewVBox()}
 	var items []*container.TabItem
 	for _, t := range detailTabs() {
 		items = append(items, container.NewTabItem(t.title, layout.NewSpacer()))
 	}
+	v.tabs = make([]tabView, len(items))
 	v.tabBar = container.NewAppTabs(items...)
 	v.tabBar.OnSelected = func(*container.TabItem) { v.showTab() }
+
+	v.ident = newIdentityView()
+	v.header = newNoticeList(inspector.VerdictWarn)
+	v.notes = newNoticeList(inspector.VerdictNone)
+	v.verdict = newVerdictPanel(nil, false)
+	again := widget.NewButtonWithIcon("Check again", theme.ViewRefreshIcon(), func() { e.app.recheckSelected() })
+	stoppedNote := newNoticeList(inspector.VerdictWarn)
+	stoppedNote.set("The check was stopped because another message was opened; what is shown is incomplete.")
+	v.stopped = container.NewBorder(nil, nil, nil, again, stoppedNote.root)
+	btn := func(label string, icon fyne.Resource, f func()) *widget.Button {
+		b := widget.NewButtonWithIcon(label, icon, f)
+		v.actions = append(v.actions, b)
+		return b
+	}
+	acts := container.NewHBox(
+		btn("Copy summary", theme.ContentCopyIcon(), e.copySummary),
+		btn("Export JSON…", theme.DocumentSaveIcon(), e.exportJSON),
+		btn("Export text…", theme.DocumentSaveIcon(), e.exportText),
+		btn("Check again", theme.ViewRefreshIcon(), func() { e.app.recheckSelected() }),
+	)
+	v.report = container.NewVBox(v.ident.root, v.header.root, v.notes.root, v.verdict.root, v.stopped, acts, v.tabBar, v.detail)
+	v.page = container.NewVBox(v.errBox, v.report)
+	v.scroll = container.NewVScroll(container.NewPadded(v.page))
 	return v
 }
 
@@ -73,51 +160,67 @@ func (v *reportView) selectTab(title string) {
 	v.showTab()
 }
 
-// showTab shows the selected details tab, building it on first view: a
-// report has many details, and most people read one or two tabs.
+// showTab shows the selected details tab, making its view on first
+// view: a report has many details, and most people read one or two tabs.
 func (v *reportView) showTab() {
 	i := v.tabBar.SelectedIndex()
-	if i < 0 || i >= len(v.built) || v.e.report == nil {
-		v.detail.Objects = nil
-	} else {
-		if v.built[i] == nil {
-			v.built[i] = detailTabs()[i].build(v.e, v.e.report)
+	var objs []fyne.CanvasObject
+	if i >= 0 && i < len(v.tabs) && v.e.report != nil {
+		if v.tabs[i] == nil {
+			v.tabs[i] = detailTabs()[i].make(v.e)
+			v.tabs[i].update(v.e.report, v.e.running)
 		}
-		v.detail.Objects = []fyne.CanvasObject{v.built[i]}
+		objs = []fyne.CanvasObject{v.tabs[i].object()}
 	}
-	v.detail.Refresh()
+	if len(objs) != len(v.detail.Objects) || len(objs) == 1 && objs[0] != v.detail.Objects[0] {
+		v.detail.Objects = objs
+		v.detail.Refresh()
+	}
 }
 
-// render lays out the entry's current state.
+// render shows the entry's current state: a progress update, the end of a
+// check, or an error. The widgets stay; what they say changes.
 func (v *reportView) render() {
 	e := v.e
-	var objs []fyne.CanvasObject
 	if e.err != nil {
-		v.verdict = nil
-		v.page.Objects = []fyne.CanvasObject{errorView(e)}
+		if v.errShown != e.err {
+			v.errShown = e.err
+			v.errBox.Objects = []fyne.CanvasObject{errorView(e)}
+		}
+		setShown(v.errBox, true)
+		setShown(v.report, false)
+		v.stop()
 		v.page.Refresh()
 		return
 	}
+	setShown(v.errBox, false)
+	setShown(v.report, true)
 	r := e.report
-	objs = append(objs, identity(e, r))
+	v.ident.update(e, r)
+	if r != nil && r.HeaderOnly {
+		v.header.set("Header only: " + bodyNotAvailable + ".")
+	} else {
+		v.header.set()
+	}
+	var notes []string
 	if r != nil {
-		if r.HeaderOnly {
-			objs = append(objs, notice(inspector.VerdictWarn, "Header only: "+bodyNotAvailable+"."))
-		}
-		for _, n := range r.Notes {
-			objs = append(objs, notice(inspector.VerdictNone, n))
+		notes = r.Notes
+	}
+	v.notes.set(notes...)
+	v.verdict.update(r, e.running)
+	setShown(v.stopped, e.stopped)
+	ready := r != nil && !e.running
+	for _, b := range v.actions {
+		if ready && b.Disabled() {
+			b.Enable()
+		} else if !ready && !b.Disabled() {
+			b.Disable()
 		}
 	}
-	v.verdict = newVerdictPanel(r, e.running)
-	objs = append(objs, v.verdict.root)
-	if e.stopped {
-		again := widget.NewButtonWithIcon("Check again", theme.ViewRefreshIcon(), e.app.recheckSelected)
-		objs = append(objs, container.NewBorder(nil, nil, nil, again,
-			notice(inspector.VerdictWarn, "The check was stopped because another message was opened; what is shown is incomplete.")))
-	}
-	objs = append(objs, actions(e))
+	setShown(v.tabBar, r != nil)
+	setShown(v.detail, r != nil)
 	if r != nil {
-		v.built = make([]fyne.CanvasObject, len(detailTabs()))
+		changed := false
 		for i, t := range detailTabs() {
 			icon := fyne.Resource(nil)
 			if t.mechanism != "" {
@@ -125,18 +228,71 @@ func (v *reportView) render() {
 					icon = statusLook(row.Status).icon
 				}
 			}
-			v.tabBar.Items[i].Icon = icon
+			it := v.tabBar.Items[i]
+			if (it.Icon == nil) != (icon == nil) || icon != nil && it.Icon.Name() != icon.Name() {
+				it.Icon = icon
+				changed = true
+			}
 		}
-		v.tabBar.Refresh()
+		if changed {
+			v.tabBar.Refresh()
+		}
+		for _, t := range v.tabs {
+			if t != nil {
+				t.update(r, e.running)
+			}
+		}
 		v.showTab()
-		objs = append(objs, v.tabBar, v.detail)
+	} else {
+		for _, t := range v.tabs {
+			if t != nil {
+				t.stop()
+			}
+		}
 	}
-	v.page.Objects = objs
 	v.page.Refresh()
 }
 
-// identity says which message this is: subject, author, date, file.
-func identity(e *entry, r *inspector.Report) fyne.CanvasObject {
+// stop stops every spinner of the page: its entry is closed, or shows an
+// error.
+func (v *reportView) stop() {
+	v.verdict.stop()
+	for _, t := range v.tabs {
+		if t != nil {
+			t.stop()
+		}
+	}
+}
+
+// identityView says which message this is: subject, author, date, file.
+type identityView struct {
+	root    *fyne.Container
+	subject *widget.Label
+	// From, Date, File: each a line with its value, hidden when empty.
+	lines  []fyne.CanvasObject
+	values []*widget.Label
+}
+
+func newIdentityView() *identityView {
+	v := &identityView{subject: widget.NewLabelWithStyle("", fyne.TextAlignLeading, fyne.TextStyle{Bold: true})}
+	v.subject.SizeName = theme.SizeNameSubHeadingText
+	v.subject.Truncation = fyne.TextTruncateEllipsis
+	v.subject.Selectable = true
+	v.root = container.NewVBox(v.subject)
+	for _, key := range []string{"From", "Date", "File"} {
+		l := widget.NewLabel("")
+		l.Truncation = fyne.TextTruncateEllipsis
+		l.Selectable = true
+		k := widget.NewLabelWithStyle(key, fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
+		line := container.NewBorder(nil, nil, container.New(&minWidth{w: 60}, k), nil, l)
+		v.lines = append(v.lines, line)
+		v.values = append(v.values, l)
+		v.root.Add(line)
+	}
+	return v
+}
+
+func (v *identityView) update(e *entry, r *inspector.Report) {
 	subject := "(no subject)"
 	from, when := "", ""
 	if r != nil {
@@ -151,43 +307,11 @@ func identity(e *entry, r *inspector.Report) fyne.CanvasObject {
 	} else {
 		subject = e.title
 	}
-	s := widget.NewLabelWithStyle(subject, fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
-	s.SizeName = theme.SizeNameSubHeadingText
-	s.Truncation = fyne.TextTruncateEllipsis
-	s.Selectable = true
-	box := container.NewVBox(s)
-	line := func(key, value string) {
-		if value == "" {
-			return
-		}
-		l := widget.NewLabel(value)
-		l.Truncation = fyne.TextTruncateEllipsis
-		l.Selectable = true
-		k := widget.NewLabelWithStyle(key, fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
-		box.Add(container.NewBorder(nil, nil, container.New(&minWidth{w: 60}, k), nil, l))
+	setText(v.subject, subject)
+	for i, value := range []string{from, when, e.source()} {
+		setText(v.values[i], value)
+		setShown(v.lines[i], value != "")
 	}
-	line("From", from)
-	line("Date", when)
-	line("File", e.source())
-	return box
-}
-
-// actions are what can be done with a report.
-func actions(e *entry) fyne.CanvasObject {
-	ready := e.report != nil && !e.running
-	btn := func(label string, icon fyne.Resource, f func()) *widget.Button {
-		b := widget.NewButtonWithIcon(label, icon, f)
-		if !ready {
-			b.Disable()
-		}
-		return b
-	}
-	return container.NewHBox(
-		btn("Copy summary", theme.ContentCopyIcon(), e.copySummary),
-		btn("Export JSON…", theme.DocumentSaveIcon(), e.exportJSON),
-		btn("Export text…", theme.DocumentSaveIcon(), e.exportText),
-		btn("Check again", theme.ViewRefreshIcon(), e.app.recheckSelected),
-	)
 }
 
 // errorView is the entry of a file that could not be read as a message.

@@ -41,7 +41,7 @@ func TestNewDropStopsOldRunAndWindowStaysResponsive(t *testing.T) {
 	for _, vr := range first.view.verdict.rows {
 		if vr.pending {
 			pending++
-			if vr.activity == nil || vr.word.Text != checking {
+			if !vr.spinning() || vr.word.Text != checking {
 				t.Errorf("pending row %q shows no activity", vr.text())
 			}
 		}

@@ -2,6 +2,7 @@ package app
 
 import (
 	"fmt"
+	"strings"
 	"time"
 
 	"fyne.io/fyne/v2"
@@ -11,161 +12,254 @@ import (
 	"fyne.io/fyne/v2/widget"
 
 	"github.com/mailinspector/mailinspector/inspector"
+	"github.com/mailinspector/mailinspector/inspector/route"
 )
 
-// routeTab shows the hops of the Received fields (Report.Route, the JSON
-// form of route.Hop) as a timeline: a bar per hop for its delay, the
-// boundary hop (where the recipient's servers took the message from the
-// outside) marked, TLS per hop; and what was concluded from them
-// (Report.Delivery): the client IP and whether its reverse name resolves
-// back to it (FCrDNS). With choose set, each other hop from a public
-// address offers to be taken as the boundary instead (choose gets its
-// number, 1 for the topmost Received field; 0 goes back to the automatic
-// choice).
-func routeTab(r *inspector.Report, choose func(hop int)) fyne.CanvasObject {
-	hops := objects(jsonValue(r.Route))
-	d, _ := asObj(jsonValue(r.Delivery))
-	if len(hops) == 0 && len(d) == 0 {
-		return tabPage(notEvaluated("the route the message took", ""))
-	}
-	return tabPage(routeView(d, hops, choose)...)
+// routeSection is what the Route tab shows: the hops of the Received
+// fields (Report.Route), topmost first, and what was concluded from them
+// (Report.Delivery).
+type routeSection struct {
+	hops     []route.Hop
+	delivery *route.Route
 }
 
-// routeView renders the delivery conclusions and the hops (topmost
-// first, as in the message; shown in the order travelled).
-func routeView(d obj, hops []obj, choose func(hop int)) []fyne.CanvasObject {
-	var page []fyne.CanvasObject
-	if d != nil {
-		mailFrom := d.str("mail_from")
-		if n, _ := d.flag("null_sender"); n {
-			mailFrom = "<> (null sender: a bounce or notification)"
+// newRouteTab shows the hops as a timeline: a bar per hop for its delay,
+// the boundary hop (where the recipient's servers took the message from
+// the outside) marked, TLS per hop; and the client IP and whether its
+// reverse name resolves back to it (FCrDNS). With choose set, each other
+// hop from a public address offers to be taken as the boundary instead
+// (choose gets its number, 1 for the topmost Received field; 0 goes back
+// to the automatic choice).
+func newRouteTab(choose func(hop int)) tabView {
+	return newSectionTab("the route the message took", func(r *inspector.Report) *routeSection {
+		if len(r.Route) == 0 && r.Delivery == nil {
+			return nil
 		}
-		if src := d.str("mail_from_source"); src != "" && mailFrom != "" {
-			mailFrom += " (from " + src + ")"
-		}
-		transit := ""
-		if t, ok := d["transit_seconds"].(float64); ok {
-			transit = (time.Duration(t * float64(time.Second))).Round(time.Second).String()
-		}
-		page = append(page, fields(
-			textPair("Client IP", d.str("client_ip")),
-			textPair("HELO", d.str("helo")),
-			textPair("MAIL FROM", mailFrom),
-			textPair("Entered the recipient's servers", d.str("boundary_reason")),
-			textPair("Recipient domain", d.str("recipient_domain")),
-			textPair("Time in transit", transit),
-		))
-		if f, ok := asObj(d["fcrdns"]); ok {
-			page = append(page, card(sectionHead("Forward-confirmed reverse DNS of "+f.str("ip"), f.str("result"), f.str("reason")),
-				fields(textPair("Reverse names", joinLines(f.strs("names"))), textPair("Resolving back", joinLines(f.strs("confirmed"))))))
-		}
-		for _, n := range d.strs("disagreements") {
-			page = append(page, notice(inspector.VerdictWarn, n))
-		}
-		for _, n := range d.strs("notes") {
-			page = append(page, notice(inspector.VerdictNone, n))
-		}
-	}
-	if len(hops) > 0 {
-		page = append(page, heading("Hops, in the order the message travelled"), hopTimeline(hops, choose))
-		if choose != nil {
-			page = append(page, widget.NewButtonWithIcon("Choose the boundary hop automatically", theme.ViewRefreshIcon(), func() { choose(0) }))
-		}
-	}
-	if d != nil {
-		page = append(page, moreDetails(d, "hops", "boundary", "boundary_reason", "client_ip", "helo", "mail_from",
-			"null_sender", "mail_from_source", "recipient_domain", "transit_seconds", "fcrdns", "disagreements", "notes"))
-	}
-	return page
+		return &routeSection{r.Route, r.Delivery}
+	}, newRouteView(choose))
 }
 
-func joinLines(s []string) string {
-	out := ""
-	for i, x := range s {
-		if i > 0 {
-			out += "\n"
-		}
-		out += x
-	}
-	return out
+// routeView renders the delivery conclusions and the hops (topmost first
+// in the report; shown in the order travelled).
+type routeView struct {
+	root          *fyne.Container
+	choose        func(hop int)
+	facts         *form
+	fcrdnsCard    fyne.CanvasObject
+	fcrdnsHead    *statusHead
+	fcrdnsFacts   *form
+	disagreements *noticeList
+	notes         *noticeList
+	hopsHead      *widget.Label
+	hops          *list[hopItem]
+	auto          *widget.Button
+	more          *moreView
 }
 
-// hopTimeline lays out one card per hop, oldest first, with a bar as long
-// as its delay relative to the longest.
-func hopTimeline(hops []obj, choose func(hop int)) fyne.CanvasObject {
+func newRouteView(choose func(hop int)) *routeView {
+	v := &routeView{
+		choose: choose,
+		facts: textForm("Client IP", "HELO", "MAIL FROM", "Entered the recipient's servers", "Recipient domain",
+			"Time in transit"),
+		fcrdnsHead:    newStatusHead(),
+		fcrdnsFacts:   textForm("Reverse names", "Resolving back"),
+		disagreements: newNoticeList(inspector.VerdictWarn),
+		notes:         newNoticeList(inspector.VerdictNone),
+		hopsHead:      heading("Hops, in the order the message travelled"),
+		hops:          newList(newHopCard),
+		more:          newMoreView(),
+	}
+	v.fcrdnsCard = card(v.fcrdnsHead.root, v.fcrdnsFacts.root)
+	v.auto = widget.NewButtonWithIcon("Choose the boundary hop automatically", theme.ViewRefreshIcon(), func() {
+		if v.choose != nil {
+			v.choose(0)
+		}
+	})
+	v.root = vbox(v.facts.root, v.fcrdnsCard, v.disagreements.root, v.notes.root, v.hopsHead, v.hops.root, v.auto, v.more.acc)
+	return v
+}
+
+func (v *routeView) object() fyne.CanvasObject { return v.root }
+
+func (v *routeView) update(s *routeSection) {
+	v.updateDelivery(s.delivery)
 	longest := 0.0
-	for _, h := range hops {
-		if d, ok := h["delay_seconds"].(float64); ok {
-			longest = max(longest, d)
+	for _, h := range s.hops {
+		if h.DelaySeconds != nil {
+			longest = max(longest, *h.DelaySeconds)
 		}
 	}
-	box := container.NewVBox()
-	for n := range hops {
-		i := len(hops) - 1 - n
-		h := hops[i]
-		from := firstNonEmpty(h.str("from"), h.str("helo"), h.str("rdns"))
-		if ip := h.str("ip"); ip != "" {
-			from += " [" + ip + "]"
-		}
-		title := fmt.Sprintf("%d. %s → %s", n+1, orDash(from), orDash(h.str("by")))
-		head := container.NewHBox(widget.NewLabelWithStyle(title, fyne.TextAlignLeading, fyne.TextStyle{Bold: true}))
-		if b, _ := h.flag("boundary"); b {
-			b := widget.NewLabelWithStyle("boundary: entered the recipient's servers here", fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
-			b.Importance = widget.HighImportance
-			head.Add(b)
-		}
-		if in, _ := h.flag("internal"); in {
-			head.Add(widget.NewLabel("(internal)"))
-		}
-		if b, _ := h.flag("boundary"); !b && choose != nil && h.str("ip") != "" {
-			hop := i + 1
-			head.Add(widget.NewButton("Use as the boundary", func() { choose(hop) }))
-		}
-		tlsText, tlsStatus := "no TLS", inspector.VerdictWarn
-		if enc, _ := h.flag("encrypted"); enc {
-			tlsText, tlsStatus = "TLS", inspector.VerdictPass
-			if t, ok := asObj(h["tls"]); ok {
-				tlsText = firstNonEmpty(t.str("version"), "TLS") + " " + t.str("cipher")
-			}
-		}
-		delay := ""
-		d, hasDelay := h["delay_seconds"].(float64)
-		if hasDelay {
-			delay = (time.Duration(d * float64(time.Second))).Round(time.Second).String()
-			if s, _ := h.flag("clock_skew"); s {
-				delay += " (clocks disagree)"
-			}
-		}
-		parts := []fyne.CanvasObject{head,
-			container.NewHBox(statusIcon(tlsStatus), resultLabel(tlsText, tlsStatus)),
-			fields(textPair("With", h.str("with")), textPair("At", h.str("time")), textPair("Delay", delay),
-				textPair("Internal because", h.str("internal_reason"))),
-		}
-		if hasDelay {
-			parts = append(parts, delayBar(d, longest))
-		}
-		if note := h.str("note"); note != "" {
-			parts = append(parts, notice(inspector.VerdictNone, note))
-		}
-		if raw := h.str("raw"); raw != "" {
-			parts = append(parts, widget.NewAccordion(widget.NewAccordionItem("Received field", mono(raw))))
-		}
-		parts = append(parts, moreDetails(h, "from", "helo", "rdns", "ip", "by", "boundary", "internal",
-			"internal_reason", "encrypted", "tls", "with", "time", "note", "delay_seconds", "clock_skew", "raw"))
-		box.Add(card(parts...))
+	items := make([]hopItem, len(s.hops))
+	for n := range s.hops {
+		i := len(s.hops) - 1 - n
+		items[n] = hopItem{hop: &s.hops[i], n: n + 1, field: i + 1, longest: longest, choose: v.choose}
 	}
-	return box
+	setShown(v.hopsHead, len(items) > 0)
+	v.hops.set(items)
+	setShown(v.auto, len(items) > 0 && v.choose != nil)
 }
 
-// delayBar is a bar as wide as d is of longest (at least a sliver).
-func delayBar(d, longest float64) fyne.CanvasObject {
-	frac := float32(0)
-	if longest > 0 {
-		frac = float32(d / longest)
+func (v *routeView) updateDelivery(d *route.Route) {
+	if d == nil {
+		setShown(v.facts.root, false)
+		setShown(v.fcrdnsCard, false)
+		v.disagreements.set()
+		v.notes.set()
+		setShown(v.more.acc, false)
+		return
 	}
-	bar := canvas.NewRectangle(theme.Color(theme.ColorNamePrimary))
-	bar.CornerRadius = 3
-	return container.New(&barLayout{frac: frac}, bar)
+	setShown(v.facts.root, true)
+	sh := track(d)
+	// Hops are the report's "route", and the hop cards mark the boundary.
+	sh.mark(&d.Hops, &d.Boundary)
+	mailFrom := use(sh, &d.MailFrom)
+	if use(sh, &d.NullSender) {
+		mailFrom = "<> (null sender: a bounce or notification)"
+	}
+	if src := use(sh, &d.MailFromSource); src != "" && mailFrom != "" {
+		mailFrom += " (from " + src + ")"
+	}
+	transit := ""
+	if t := use(sh, &d.TransitSeconds); t != nil {
+		transit = seconds(*t)
+	}
+	client := ""
+	if ip := use(sh, &d.ClientIP); ip.IsValid() {
+		client = ip.String()
+	}
+	v.facts.setAll(client, use(sh, &d.HELO), mailFrom, use(sh, &d.BoundaryReason), use(sh, &d.RecipientDomain), transit)
+	f := use(sh, &d.FCrDNS)
+	setShown(v.fcrdnsCard, f != nil)
+	if f != nil {
+		ip := ""
+		if f.IP.IsValid() {
+			ip = f.IP.String()
+		}
+		v.fcrdnsHead.set("Forward-confirmed reverse DNS of "+ip, string(f.Result), f.Reason)
+		v.fcrdnsFacts.setAll(strings.Join(f.Names, "\n"), strings.Join(f.Confirmed, "\n"))
+	}
+	v.disagreements.set(use(sh, &d.Disagreements)...)
+	v.notes.set(use(sh, &d.Notes)...)
+	v.more.set(d, sh)
+}
+
+// seconds is a duration in seconds, rounded to the second.
+func seconds(s float64) string {
+	return time.Duration(s * float64(time.Second)).Round(time.Second).String()
+}
+
+// hopItem is one hop of the timeline: n counts from the oldest, field from
+// the topmost Received field.
+type hopItem struct {
+	hop      *route.Hop
+	n, field int
+	longest  float64
+	choose   func(hop int)
+}
+
+// hopCard is one hop, with a bar as long as its delay relative to the
+// longest.
+type hopCard struct {
+	root     fyne.CanvasObject
+	it       hopItem
+	title    *widget.Label
+	boundary *widget.Label
+	internal *widget.Label
+	use      *widget.Button
+	tls      *badge
+	facts    *form
+	bar      *fyne.Container
+	barRect  *canvas.Rectangle
+	barSize  *barLayout
+	note     *noticeList
+	raw      *folded
+	more     *moreView
+}
+
+func newHopCard() item[hopItem] {
+	c := &hopCard{
+		title:    widget.NewLabelWithStyle("", fyne.TextAlignLeading, fyne.TextStyle{Bold: true}),
+		boundary: widget.NewLabelWithStyle("boundary: entered the recipient's servers here", fyne.TextAlignLeading, fyne.TextStyle{Bold: true}),
+		internal: widget.NewLabel("(internal)"),
+		tls:      newBadge(),
+		facts:    textForm("With", "At", "Delay", "Internal because"),
+		barSize:  &barLayout{},
+		note:     newNoticeList(inspector.VerdictNone),
+		raw:      newFolded(),
+		more:     newMoreView(),
+	}
+	c.boundary.Importance = widget.HighImportance
+	c.use = widget.NewButton("Use as the boundary", func() {
+		if c.it.choose != nil {
+			c.it.choose(c.it.field)
+		}
+	})
+	c.barRect = canvas.NewRectangle(theme.Color(theme.ColorNamePrimary))
+	c.barRect.CornerRadius = 3
+	c.bar = container.New(c.barSize, c.barRect)
+	c.root = card(container.NewHBox(c.title, c.boundary, c.internal, c.use), c.tls.root, c.facts.root, c.bar,
+		c.note.root, c.raw.acc, c.more.acc)
+	return c
+}
+
+func (c *hopCard) object() fyne.CanvasObject { return c.root }
+
+func (c *hopCard) update(it hopItem) {
+	c.it = it
+	h := it.hop
+	sh := track(h)
+	from := firstNonEmpty(use(sh, &h.From), use(sh, &h.HELO), use(sh, &h.RDNS))
+	ip := use(sh, &h.IP)
+	if ip.IsValid() {
+		from += " [" + ip.String() + "]"
+	}
+	setText(c.title, fmt.Sprintf("%d. %s → %s", it.n, orDash(from), orDash(use(sh, &h.By))))
+	boundary := use(sh, &h.Boundary)
+	setShown(c.boundary, boundary)
+	setShown(c.internal, use(sh, &h.Internal))
+	setShown(c.use, !boundary && it.choose != nil && ip.IsValid())
+
+	tlsText, tlsStatus := "no TLS", inspector.VerdictWarn
+	tls := use(sh, &h.TLS)
+	if use(sh, &h.Encrypted) {
+		tlsText, tlsStatus = "TLS", inspector.VerdictPass
+		if tls != nil {
+			tlsText = strings.TrimSpace(firstNonEmpty(tls.Version, "TLS") + " " + tls.Cipher)
+		}
+	}
+	c.tls.set(tlsStatus, tlsText)
+
+	delay := ""
+	d := use(sh, &h.DelaySeconds)
+	skew := use(sh, &h.ClockSkew)
+	if d != nil {
+		delay = seconds(*d)
+		if skew {
+			delay += " (clocks disagree)"
+		}
+	}
+	at := ""
+	if t := use(sh, &h.Time); t != nil {
+		at = timeText(*t)
+	}
+	c.facts.setAll(use(sh, &h.With), at, delay, use(sh, &h.InternalReason))
+	setShown(c.bar, d != nil)
+	if d != nil {
+		frac := float32(0)
+		if it.longest > 0 {
+			frac = float32(*d / it.longest)
+		}
+		c.barRect.FillColor = theme.Color(theme.ColorNamePrimary)
+		c.barSize.frac = frac
+		c.bar.Refresh()
+	}
+	if note := use(sh, &h.Note); note != "" {
+		c.note.set(note)
+	} else {
+		c.note.set()
+	}
+	c.raw.set("Received field", use(sh, &h.Raw))
+	c.more.set(h, sh)
 }
 
 // barLayout sizes its one object to frac of the width.
@@ -189,3 +283,6 @@ func firstNonEmpty(s ...string) string {
 	}
 	return ""
 }
+
+// timeText writes a time for a person, in the zone it was given in.
+func timeText(t time.Time) string { return t.Format("2006-01-02 15:04:05 -0700") }

@@ -2,6 +2,7 @@ package app
 
 import (
 	"fmt"
+	"strconv"
 	"strings"
 
 	"fyne.io/fyne/v2"
@@ -9,84 +10,128 @@ import (
 	"fyne.io/fyne/v2/widget"
 
 	"github.com/mailinspector/mailinspector/inspector"
+	"github.com/mailinspector/mailinspector/inspector/spf"
 )
 
-// spfTab shows the SPF check (the JSON form of spf.Result): the client IP,
-// HELO and MAIL FROM judged, the result, and the record tree (include and
-// redirect) with the matching mechanism marked and the DNS lookups it took.
-func spfTab(r *inspector.Report) fyne.CanvasObject {
-	s, reason, ok := sectionObj(r.SPF)
-	if !ok {
-		return tabPage(notEvaluated("SPF", reason))
-	}
-	return tabPage(spfView(s)...)
+// newSPFTab shows the SPF check (spf.Result): the client IP, HELO and MAIL
+// FROM judged, the result, and the record tree (include and redirect)
+// with the matching mechanism marked and the DNS lookups it took.
+func newSPFTab() tabView {
+	return newSectionTab("SPF", func(r *inspector.Report) *spf.Result { return r.SPF }, newSPFView())
 }
 
 // spfView renders an SPF section.
-func spfView(s obj) []fyne.CanvasObject {
-	match := s.str("mechanism")
-	if d := s.str("mechanism_domain"); match != "" && d != "" {
-		match += " (in the record of " + d + ")"
-	}
-	lookups := s.str("lookups")
-	if l := s.str("lookup_limit"); lookups != "" && l != "" {
-		lookups += " of at most " + l
-	}
-	if v := s.str("void_lookups"); v != "" && v != "0" {
-		lookups += fmt.Sprintf("; %s that found nothing (at most %s)", v, orDash(s.str("void_limit")))
-	}
-	page := []fyne.CanvasObject{
-		sectionHead("SPF", s.str("result"), s.str("reason")),
-		fields(
-			textPair("Client IP", s.str("client_ip")),
-			textPair("HELO", s.str("helo")),
-			textPair("MAIL FROM", s.str("mail_from")),
-			textPair("Identity checked", s.str("identity")),
-			textPair("Domain", s.str("domain")),
-			textPair("Matching mechanism", match),
-			textPair("DNS lookups", lookups),
-			textPair("Explanation", s.str("explanation")),
-			textPair("Error", s.str("error")),
-		),
-	}
-	if tree, ok := asObj(s["tree"]); ok {
-		page = append(page, heading("Record tree"), spfNode(tree, s.str("mechanism")))
-	}
-	if trace := s.strs("trace"); len(trace) > 0 {
-		page = append(page, widget.NewAccordion(widget.NewAccordionItem("How it was evaluated, step by step", mono(strings.Join(trace, "\n")))))
-	}
-	page = append(page, moreDetails(s, "result", "reason", "code", "client_ip", "helo", "mail_from", "identity",
-		"domain", "mechanism", "mechanism_domain", "lookups", "lookup_limit", "void_lookups", "void_limit",
-		"tree", "explanation", "error", "trace"))
-	return page
+type spfView struct {
+	root     *fyne.Container
+	head     *statusHead
+	facts    *form
+	treeHead *widget.Label
+	tree     *spfNodeView
+	trace    *folded
+	more     *moreView
 }
 
-// spfNode renders one record of the tree and, indented, the records it
+func newSPFView() *spfView {
+	v := &spfView{
+		head: newStatusHead(),
+		facts: textForm("Client IP", "HELO", "MAIL FROM", "Identity checked", "Domain", "Matching mechanism",
+			"DNS lookups", "Explanation", "Error"),
+		treeHead: heading("Record tree"),
+		tree:     newSPFNodeView(),
+		trace:    newFolded(),
+		more:     newMoreView(),
+	}
+	v.root = vbox(v.head.root, v.facts.root, v.treeHead, v.tree.root, v.trace.acc, v.more.acc)
+	return v
+}
+
+func (v *spfView) object() fyne.CanvasObject { return v.root }
+
+func (v *spfView) update(s *spf.Result) {
+	sh := track(s)
+	v.head.set("SPF", string(use(sh, &s.Result)), use(sh, &s.Reason))
+	match := use(sh, &s.Mechanism)
+	if d := use(sh, &s.MechanismDomain); match != "" && d != "" {
+		match += " (in the record of " + d + ")"
+	}
+	lookups := strconv.Itoa(use(sh, &s.Lookups))
+	if l := use(sh, &s.LookupLimit); l > 0 {
+		lookups += " of at most " + strconv.Itoa(l)
+	}
+	if n, l := use(sh, &s.VoidLookups), use(sh, &s.VoidLimit); n != 0 {
+		lookups += fmt.Sprintf("; %d that found nothing (at most %d)", n, l)
+	}
+	client := ""
+	if ip := use(sh, &s.ClientIP); ip.IsValid() {
+		client = ip.String()
+	}
+	v.facts.setAll(
+		client,
+		use(sh, &s.HELO),
+		use(sh, &s.MailFrom),
+		use(sh, &s.Identity),
+		use(sh, &s.Domain),
+		match,
+		lookups,
+		use(sh, &s.Explanation),
+		use(sh, &s.Error),
+	)
+	tree := use(sh, &s.Tree)
+	setShown(v.treeHead, tree != nil)
+	setShown(v.tree.root, tree != nil)
+	if tree != nil {
+		v.tree.update(tree)
+	}
+	v.trace.set("How it was evaluated, step by step", strings.Join(use(sh, &s.Trace), "\n"))
+	v.more.set(s, sh)
+}
+
+// spfNodeView is one record of the tree and, indented, the records it
 // includes or redirects to; the record holding the matching mechanism is
 // marked.
-func spfNode(n obj, _ string) fyne.CanvasObject {
-	title := n.str("domain")
-	if via := n.str("via"); via != "" {
-		title = via + " → " + title
+type spfNodeView struct {
+	root     *fyne.Container
+	title    *widget.Label
+	status   *badge
+	record   *widget.Label
+	matched  *badge
+	err      *noticeList
+	children *list[*spf.Node]
+}
+
+func newSPFNodeView() *spfNodeView {
+	n := &spfNodeView{
+		title:   widget.NewLabelWithStyle("", fyne.TextAlignLeading, fyne.TextStyle{Bold: true}),
+		status:  newBadge(),
+		record:  mono(""),
+		matched: newBadge(),
+		err:     newNoticeList(inspector.VerdictWarn),
 	}
-	head := container.NewHBox(widget.NewLabelWithStyle(title, fyne.TextAlignLeading, fyne.TextStyle{Bold: true}))
-	if res := n.str("result"); res != "" {
-		head.Add(statusIcon(resultStatus(res)))
-		head.Add(resultLabel(res, resultStatus(res)))
+	n.children = newList(func() item[*spf.Node] { return newSPFNodeView() })
+	n.children.wrap = indent
+	n.root = container.NewVBox(card(container.NewHBox(n.title, n.status.root), n.record, n.matched.root, n.err.root),
+		n.children.root)
+	return n
+}
+
+func (n *spfNodeView) object() fyne.CanvasObject { return n.root }
+
+func (n *spfNodeView) update(node *spf.Node) {
+	title := node.Domain
+	if node.Via != "" {
+		title = node.Via + " → " + title
 	}
-	parts := []fyne.CanvasObject{head}
-	if rec := n.str("record"); rec != "" {
-		parts = append(parts, mono(rec))
+	setText(n.title, title)
+	res := string(node.Result)
+	n.status.set(resultStatus(res), res)
+	setShown(n.status.root, res != "")
+	shownLabel(n.record, node.Record)
+	n.matched.set(inspector.VerdictPass, "matched: "+node.Mechanism)
+	setShown(n.matched.root, node.Mechanism != "")
+	if node.Error != "" {
+		n.err.set(node.Error)
+	} else {
+		n.err.set()
 	}
-	if m := n.str("mechanism"); m != "" {
-		parts = append(parts, container.NewHBox(statusIcon(inspector.VerdictPass), resultLabel("matched: "+m, inspector.VerdictPass)))
-	}
-	if e := n.str("error"); e != "" {
-		parts = append(parts, notice(inspector.VerdictWarn, e))
-	}
-	box := container.NewVBox(card(parts...))
-	for _, c := range objects(n["children"]) {
-		box.Add(indent(spfNode(c, "")))
-	}
-	return box
+	n.children.set(node.Children)
 }

@@ -24,31 +24,53 @@ const checking = "checking…"
 // verdictPanel is the top of a report: one headline sentence on the
 // overall colour, and one row per mechanism. It is built from Summary,
 // Verdict and Headline only, so it shows whatever mechanisms the engine
-// reports.
+// reports. It keeps its widgets: update shows a newer report in them.
 type verdictPanel struct {
-	root     fyne.CanvasObject
+	root     *fyne.Container
 	banner   *banner
 	word     *widget.Label
 	headline *widget.Label
-	rows     []*verdictRow
+	icon     *widget.Icon
+	spin     *spinner
+	grid     *fyne.Container
+	// rows are the rows shown, one per row of the report; pool holds
+	// every row made, shown or not.
+	rows []*verdictRow
+	pool []*verdictRow
 }
 
-// verdictRow is one mechanism's line: icon (or activity while pending),
+// verdictRow is one mechanism's line: icon (or a spinner while pending),
 // name, result word, reason.
 type verdictRow struct {
-	row      inspector.Row
-	pending  bool
-	icon     *widget.Icon
-	activity *widget.Activity
-	mech     *widget.Label
-	word     *widget.Label
-	reason   *widget.Label
+	root    fyne.CanvasObject
+	row     inspector.Row
+	pending bool
+	icon    *widget.Icon
+	spin    *spinner
+	mech    *widget.Label
+	word    *widget.Label
+	reason  *widget.Label
 }
 
 // newVerdictPanel renders r; running says checks are still under way (r
 // may then be nil or partial).
 func newVerdictPanel(r *inspector.Report, running bool) *verdictPanel {
-	p := &verdictPanel{}
+	p := &verdictPanel{grid: container.NewVBox(), spin: newSpinner(), icon: widget.NewIcon(statusLook(inspector.VerdictNone).icon)}
+	p.word = widget.NewLabelWithStyle("", fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
+	p.word.SizeName = theme.SizeNameSubHeadingText
+	p.headline = wrapLabel("")
+	p.headline.TextStyle.Bold = true
+	lead := container.NewStack(p.icon, p.spin.a)
+	bannerContent := container.NewBorder(nil, nil,
+		container.NewHBox(container.New(&minWidth{w: 40}, lead), p.word), nil, p.headline)
+	p.banner = newBanner(inspector.VerdictNone, bannerContent)
+	p.root = container.NewVBox(p.banner, p.grid)
+	p.update(r, running)
+	return p
+}
+
+// update shows r (nil before the first partial report) in the panel.
+func (p *verdictPanel) update(r *inspector.Report, running bool) {
 	status, headline := inspector.VerdictNone, "Checking…"
 	var rows []inspector.Row
 	if r != nil {
@@ -72,29 +94,39 @@ func newVerdictPanel(r *inspector.Report, running bool) *verdictPanel {
 	if running {
 		word = "CHECKING"
 	}
-	p.word = widget.NewLabelWithStyle(word, fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
-	p.word.Importance = lk.importance
-	p.word.SizeName = theme.SizeNameSubHeadingText
-	p.headline = wrapLabel(headline)
-	p.headline.TextStyle.Bold = true
-	var lead fyne.CanvasObject = widget.NewIcon(lk.icon)
-	if running {
-		a := widget.NewActivity()
-		a.Start()
-		lead = a
+	setText(p.word, word)
+	setLook(p.word, lk.importance)
+	setText(p.headline, headline)
+	setIcon(p.icon, lk.icon)
+	setShown(p.icon, !running)
+	p.spin.set(running)
+	if p.banner.status != status {
+		p.banner.status = status
+		p.banner.Refresh()
 	}
-	bannerContent := container.NewBorder(nil, nil,
-		container.NewHBox(container.New(&minWidth{w: 40}, lead), p.word), nil, p.headline)
-	p.banner = newBanner(status, bannerContent)
 
-	grid := container.NewVBox()
-	for _, row := range rows {
-		vr := newVerdictRow(row, running && rowPending(row))
-		p.rows = append(p.rows, vr)
-		grid.Add(vr.object())
+	for len(p.pool) < len(rows) {
+		vr := newVerdictRow()
+		p.pool = append(p.pool, vr)
+		p.grid.Add(vr.root)
 	}
-	p.root = container.NewVBox(p.banner, grid)
-	return p
+	p.rows = p.pool[:len(rows)]
+	for i, vr := range p.pool {
+		if i < len(rows) {
+			vr.update(rows[i], running && rowPending(rows[i]))
+		} else {
+			vr.spin.stop()
+		}
+		setShown(vr.root, i < len(rows))
+	}
+}
+
+// stop stops the panel's spinners (the page is discarded).
+func (p *verdictPanel) stop() {
+	p.spin.stop()
+	for _, vr := range p.pool {
+		vr.spin.stop()
+	}
 }
 
 // rowPending says whether a row of a partial report still waits for its
@@ -104,40 +136,47 @@ func rowPending(r inspector.Row) bool {
 		r.Status == inspector.VerdictNone && (r.Reason == inspector.NotEvaluated || r.Reason == "")
 }
 
-func newVerdictRow(row inspector.Row, pending bool) *verdictRow {
-	vr := &verdictRow{row: row, pending: pending}
-	vr.mech = widget.NewLabelWithStyle(row.Mechanism, fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
+func newVerdictRow() *verdictRow {
+	vr := &verdictRow{
+		icon:   widget.NewIcon(statusLook(inspector.VerdictNone).icon),
+		spin:   newSpinner(),
+		mech:   widget.NewLabelWithStyle("", fyne.TextAlignLeading, fyne.TextStyle{Bold: true}),
+		word:   resultLabel("", inspector.VerdictNone),
+		reason: wrapLabel(""),
+	}
+	left := container.NewHBox(
+		container.New(&minWidth{w: 28}, container.NewStack(vr.icon, vr.spin.a)),
+		container.New(&minWidth{w: 70}, vr.mech),
+		container.New(&minWidth{w: 96}, vr.word),
+	)
+	vr.root = container.NewBorder(nil, nil, container.NewVBox(left), nil, vr.reason)
+	return vr
+}
+
+// update shows row; pending shows a spinner and "checking…" instead of its
+// result.
+func (vr *verdictRow) update(row inspector.Row, pending bool) {
+	vr.row, vr.pending = row, pending
 	word, reason := string(row.Result), row.Reason
 	if word == "" {
 		word = string(result.None)
 	}
+	lk := statusLook(row.Status)
+	imp := lk.importance
 	if pending {
-		word, reason = checking, "waiting for DNS answers"
-		vr.activity = widget.NewActivity()
-		vr.activity.Start()
-	} else {
-		vr.icon = widget.NewIcon(statusLook(row.Status).icon)
+		word, reason, imp = checking, "waiting for DNS answers", widget.LowImportance
 	}
-	vr.word = resultLabel(word, row.Status)
-	if pending {
-		vr.word.Importance = widget.LowImportance
-	}
-	vr.reason = wrapLabel(reason)
-	return vr
+	vr.spin.set(pending)
+	setIcon(vr.icon, lk.icon)
+	setShown(vr.icon, !pending)
+	setText(vr.mech, row.Mechanism)
+	setText(vr.word, word)
+	setLook(vr.word, imp)
+	setText(vr.reason, reason)
 }
 
-func (vr *verdictRow) object() fyne.CanvasObject {
-	var lead fyne.CanvasObject = vr.icon
-	if vr.pending {
-		lead = vr.activity
-	}
-	left := container.NewHBox(
-		container.New(&minWidth{w: 28}, lead),
-		container.New(&minWidth{w: 70}, vr.mech),
-		container.New(&minWidth{w: 96}, vr.word),
-	)
-	return container.NewBorder(nil, nil, container.NewVBox(left), nil, vr.reason)
-}
+// spinning says whether the row shows its spinner.
+func (vr *verdictRow) spinning() bool { return vr.spin.running }
 
 // text is the row as one line, for the clipboard and tests.
 func (vr *verdictRow) text() string {
