@@ -75,6 +75,12 @@ func FuzzParseTags(f *testing.F) {
 		f.Add(s)
 	}
 	f.Add("v=1; a=rsa-sha256; d=example.com; s=s; h=from; bh=" + bh256 + "; b=AAAA; l=99999999999999999999999; t=1; x=0")
+	// i= is dkim-quoted-printable (RFC 6376 section 2.11): the forms of
+	// the Mail::DKIM corpus, folded, lower case and broken ones.
+	for _, i := range []string{"=6Along@example.com", "jlong@example=2Ecom", "jlong=40example.com", "jlong=\r\n\t40example.com",
+		"=6along@EXAMPLE=2ecom", "jlong=4", "jlong=", "=40=40=40", "a=00b@example.com"} {
+		f.Add(sigValue("i=" + i))
+	}
 	f.Fuzz(func(t *testing.T, s string) {
 		tags, err := ParseTags(s)
 		if err == nil {
@@ -101,6 +107,9 @@ func FuzzParseTags(f *testing.F) {
 			}
 			sig.Check()
 			sig.IdentityAligned()
+			if !strings.Contains(sig.Identity, "@") {
+				t.Fatalf("accepted identity %q without @", sig.Identity)
+			}
 		}
 		raw := []byte("DKIM-Signature:" + s + "\r\n")
 		CanonicalizeHeader(Relaxed, raw)

@@ -77,7 +77,8 @@ type Signature struct {
 	LookupName string
 	// Headers is h=, names as written.
 	Headers []string
-	// Identity is i=, or "@" followed by d= when i= is absent.
+	// Identity is i= decoded (it is dkim-quoted-printable, RFC 6376 section
+	// 3.5), or "@" followed by d= when i= is absent.
 	Identity string
 	// Length is l=, or -1 when absent.
 	Length int64
@@ -177,7 +178,11 @@ func ParseSignature(value string) (*Signature, error) {
 	}
 	s.Identity = "@" + s.Domain
 	if v, ok := tags.Get("i"); ok {
-		s.Identity = v
+		// "jlong=40example.com" is jlong@example.com, and signers do
+		// write it so.
+		if s.Identity, err = decodeQuotedPrintable(v); err != nil {
+			return s, tagError("i", err)
+		}
 		at := strings.LastIndexByte(s.Identity, '@')
 		if at < 0 {
 			return s, &Error{Code: CodeMalformed, Tag: "i", Reason: fmt.Sprintf("tag i=: %q has no @", clip(s.Identity))}

@@ -93,6 +93,9 @@ func TestParseSignatureErrors(t *testing.T) {
 		{sigValue("h=from:x y"), CodeMalformed, "h"},
 		{sigValue("i=nobody"), CodeMalformed, "i"},
 		{sigValue("i=a@bad..example.com"), CodeMalformed, "i"},
+		{sigValue("i=jlong=4@example.com"), CodeMalformed, "i"},
+		{sigValue("i=jlong=40"), CodeMalformed, "i"},
+		{sigValue("i=jlong@example=2E=2Ecom"), CodeMalformed, "i"},
 		{sigValue("l=-5"), CodeMalformed, "l"},
 		{sigValue("l=12a"), CodeMalformed, "l"},
 		{sigValue("t=1234567890123"), CodeMalformed, "t"},
@@ -137,6 +140,8 @@ func TestSignatureCheck(t *testing.T) {
 		{sigValue("i=joe@other.example"), CodeIdentityMismatch},
 		{sigValue("i=joe@badexample.com"), CodeIdentityMismatch},
 		{sigValue("i=joe@com"), CodeIdentityMismatch},
+		{sigValue("i=joe=40sub=2Eexample.com"), ""},
+		{sigValue("i=joe=40other=2Eexample"), CodeIdentityMismatch},
 	}
 	for _, tt := range tests {
 		s, err := ParseSignature(tt.value)

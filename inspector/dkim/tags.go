@@ -129,6 +129,45 @@ func stripFWS(s string) string {
 	return b.String()
 }
 
+// decodeQuotedPrintable decodes a dkim-quoted-printable value (RFC 6376
+// section 2.11): FWS anywhere is not part of the value and goes, and "="
+// followed by two hexadecimal digits is the byte they write. RFC 2045
+// section 6.7 asks for upper-case digits but lets a decoder accept lower
+// case; it is accepted here, as refusing it would only make an intact
+// signature unreadable.
+func decodeQuotedPrintable(v string) (string, error) {
+	v = stripFWS(v)
+	if strings.IndexByte(v, '=') < 0 {
+		return v, nil
+	}
+	var b strings.Builder
+	b.Grow(len(v))
+	for i := 0; i < len(v); i++ {
+		if v[i] != '=' {
+			b.WriteByte(v[i])
+			continue
+		}
+		if i+2 >= len(v) || !isHex(v[i+1]) || !isHex(v[i+2]) {
+			return "", fmt.Errorf("%q is not valid dkim-quoted-printable: \"=\" must be followed by two hexadecimal digits", clip(v))
+		}
+		b.WriteByte(unhex(v[i+1])<<4 | unhex(v[i+2]))
+		i += 2
+	}
+	return b.String(), nil
+}
+
+func isHex(c byte) bool { return isDigit(c) || 'a' <= c && c <= 'f' || 'A' <= c && c <= 'F' }
+
+func unhex(c byte) byte {
+	switch {
+	case isDigit(c):
+		return c - '0'
+	case 'a' <= c && c <= 'f':
+		return c - 'a' + 10
+	}
+	return c - 'A' + 10
+}
+
 // splitList splits a colon-separated list (h=, q=, the key's h=, s=, t=)
 // into its trimmed items. An empty value gives no items.
 func splitList(s string) []string {

@@ -57,3 +57,39 @@ func TestSplitList(t *testing.T) {
 		t.Errorf("splitList(blank) = %q, want nil", got)
 	}
 }
+
+// TestDecodeQuotedPrintable covers dkim-quoted-printable (RFC 6376 section
+// 2.11), as i= is written: the forms of the Mail::DKIM corpus among them.
+func TestDecodeQuotedPrintable(t *testing.T) {
+	tests := []struct {
+		in, want string
+		bad      bool
+	}{
+		{in: "jlong@messiah.edu", want: "jlong@messiah.edu"},
+		{in: "=6Along@messiah.edu", want: "jlong@messiah.edu"},
+		{in: "jlong@messiah=2Eedu", want: "jlong@messiah.edu"},
+		{in: "jlong=40messiah.edu", want: "jlong@messiah.edu"},
+		{in: "=6along@example.com", want: "jlong@example.com"}, // lower case, which RFC 2045 lets a decoder accept
+		{in: "a=3Db=3B@example.com", want: "a=b;@example.com"},
+		{in: "jlong=\r\n\t40messiah.edu", want: "jlong@messiah.edu"}, // FWS is not part of the value
+		{in: "a b@example.com", want: "ab@example.com"},
+		{in: "", want: ""},
+		{in: "=", bad: true},
+		{in: "a=4", bad: true},
+		{in: "a=4@example.com", bad: true},
+		{in: "a=G0@example.com", bad: true},
+		{in: "a=\r\n 4", bad: true},
+	}
+	for _, tt := range tests {
+		got, err := decodeQuotedPrintable(tt.in)
+		if tt.bad {
+			if err == nil || !strings.Contains(err.Error(), "dkim-quoted-printable") {
+				t.Errorf("decodeQuotedPrintable(%q) = %q, %v; want an error naming dkim-quoted-printable", tt.in, got, err)
+			}
+			continue
+		}
+		if err != nil || got != tt.want {
+			t.Errorf("decodeQuotedPrintable(%q) = %q, %v; want %q", tt.in, got, err, tt.want)
+		}
+	}
+}
