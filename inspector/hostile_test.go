@@ -97,6 +97,16 @@ func newDraft(t testing.TB, domain string) *draft {
 	return &draft{trace: msg[:i], signed: msg[i:]}
 }
 
+// signedWith makes the base message for domain with old replaced by new
+// before it is signed, relaxed.
+func signedWith(domain, old, new string) func(t *testing.T) []byte {
+	return func(t *testing.T) []byte {
+		d := newDraft(t, domain)
+		d.signed = strings.Replace(d.signed, old, new, 1)
+		return []byte(d.sign(t, domain, true))
+	}
+}
+
 // sign signs d for domain with selector s1, now, relaxed or simple for
 // both header and body.
 func (d *draft) sign(t testing.TB, domain string, relaxed bool) string {
@@ -514,12 +524,22 @@ func hostileMessages() []hostileMessage {
 			errHas: "larger than 1 MiB",
 		},
 		{
-			name: "NUL bytes in a header field",
+			name: "NUL bytes in a signed header field",
+			make: signedWith(domain, "Subject: Your", "Subject: \x00Your\x00"),
+			dkim: "pass",
+			more: func(t *testing.T, r *inspector.Report) {
+				if strings.Contains(r.Subject, "\x00") || !strings.Contains(r.Subject, "\u2400Your\u2400") {
+					t.Errorf("subject %q: NUL not shown as U+2400", r.Subject)
+				}
+			},
+		},
+		{
+			name: "NUL bytes put in a header field after signing",
 			make: func(t *testing.T) []byte {
 				d := newDraft(t, domain)
 				return []byte(strings.Replace(d.sign(t, domain, true), "Subject: Your", "Subject: \x00Your\x00", 1))
 			},
-			errHas: "NUL",
+			dkim: "fail",
 		},
 		{
 			name: "NUL bytes in the body",
@@ -607,7 +627,28 @@ func hostileMessages() []hostileMessage {
 				signed := newDraft(t, domain).sign(t, domain, true)
 				return []byte(signed[:strings.Index(signed, "\r\n\r\n")+2])
 			},
-			errHas: "no blank line after the header",
+			// The signature is of a body the file does not hold: the body
+			// cannot be checked, which is not a changed message.
+			dkim: "pass",
+			more: func(t *testing.T, r *inspector.Report) {
+				if r.DKIM[0].BodyChecked || r.DKIM[0].Code != dkim.CodeBodyNotChecked || r.DMARC.Result != "pass" {
+					t.Errorf("body checked %v, code %s: %s", r.DKIM[0].BodyChecked, r.DKIM[0].Code, sections(r))
+				}
+			},
+		},
+		{
+			name: "a message without a body, signed so",
+			make: func(t *testing.T) []byte {
+				d := newDraft(t, domain)
+				d.signed = d.signed[:strings.Index(d.signed, "\r\n\r\n")+2]
+				return []byte(strings.TrimSuffix(d.sign(t, domain, false), "\r\n"))
+			},
+			dkim: "pass",
+			more: func(t *testing.T, r *inspector.Report) {
+				if !r.DKIM[0].BodyChecked || r.DKIM[0].Code != dkim.CodeOK {
+					t.Errorf("body checked %v, code %s: %s", r.DKIM[0].BodyChecked, r.DKIM[0].Code, sections(r))
+				}
+			},
 		},
 		{
 			name: "only a header, loaded as pasted headers",

@@ -13,8 +13,8 @@
 // Result words follow RFC 8601 section 2.7.1: a field that cannot be parsed
 // or uses an unknown algorithm is neutral ("contained syntax errors or were
 // not otherwise able to be processed"); a missing, revoked, ambiguous or
-// unusable key, an unsigned From, an i= outside d= and an expired signature
-// are permerror; DNS failures are temperror; a changed body or header, an
+// unusable key, an unsigned From, an i= outside d=, an l= larger than the
+// body (RFC 6376 section 3.5) and an expired signature are permerror; DNS failures are temperror; a changed body or header, an
 // RSA key under 1024 bits and rsa-sha1 (RFC 8301) are fail; a signature
 // dated after the message was received is neutral (RFC 6376 lets verifiers
 // ignore it). x= and t= are judged at the time of receipt when the caller
@@ -22,6 +22,12 @@
 // (l= leaving content unsigned, an unsigned extra From, a 1024-bit key, a
 // testing key, a body not available, expiry since delivery); its Code is
 // then the most important warning's code instead of "ok".
+//
+// A message without a body (a file that ends in its header) has its body
+// hashed as an empty one (RFC 6376 sections 3.4.3 and 3.4.4). When the
+// signature is not of an empty body, the file is taken for a header saved
+// without its body: the body is reported as not checked, never as changed,
+// as nothing in the file can tell the two apart.
 //
 // The canonicalisation and signature core (CanonicalizeHeader, NewBodyHasher,
 // HeaderHashInput, StripSignature, VerifySignature, LookupKey) is exported so

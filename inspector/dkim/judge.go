@@ -34,18 +34,14 @@ func (c *check) judge(header []message.Field, opts Options) {
 	for _, d := range dups {
 		c.warnDuplicate(d)
 	}
-	if c.hasher != nil && c.bodyErr == nil && sig.Length >= 0 {
+	if res.BodyChecked && sig.Length >= 0 {
 		if n := c.hasher.Unsigned(); n > 0 {
 			res.warn(CodeUnsignedContent, fmt.Sprintf("the signature covers only the first %d bytes of the body (l=%d); the %d bytes after them are not signed and anyone could have added them, for example a mailing-list footer or an attacker's text (shown as unsigned text)", sig.Length, sig.Length, n))
-		} else if l := c.hasher.Length(); sig.Length > l {
-			res.warn(CodeBodyTruncated, fmt.Sprintf("l=%d claims more body than the message has (%d canonical bytes): the body was shortened after signing", sig.Length, l))
+		} else if l := c.hasher.Length(); sig.Length > l && !res.BodyHashMatches {
+			res.warn(CodeBodyTruncated, fmt.Sprintf("l=%d claims more body than the message has (%d canonical bytes): the body was probably shortened after signing", sig.Length, l))
 		}
 	}
-	if c.hasher == nil || c.bodyErr != nil {
-		why := "body not available: header signature checked only"
-		if c.bodyErr != nil {
-			why = fmt.Sprintf("the body could not be read (%v): header signature checked only", c.bodyErr)
-		}
+	if why := c.uncheckedBody(); why != "" {
 		res.warn(CodeBodyNotChecked, why)
 	}
 	if !expired && res.ExpiredNow {
@@ -89,6 +85,11 @@ func (c *check) judge(header []message.Field, opts Options) {
 		c.set(result.Fail, CodeKeyTooWeak, fmt.Sprintf("The key at %s is a %d-bit RSA key. Keys under 1024 bits can be broken, so RFC 8301 forbids accepting them; anyone could have made this signature.", name, key.Bits))
 	case c.bodyErr != nil:
 		c.set(result.TempError, CodeBodyUnreadable, fmt.Sprintf("The body of the message could not be read (%v), so the signature by %s could not be checked; try again.", c.bodyErr, sig.Domain))
+	case res.BodyChecked && res.BodyHashMatches && sig.Length > res.CanonicalBodyBytes:
+		// RFC 6376 section 3.5: l= "MUST NOT be larger than the actual
+		// number of octets in the canonicalized message body". The hash
+		// matches, so the body was not shortened after signing.
+		c.set(result.PermError, CodeLengthExceedsBody, fmt.Sprintf("The signature by %s says it covers the first %d bytes of the body (l=%d), but the body has only %d after canonicalisation. RFC 6376 (section 3.5) forbids an l= larger than the body, so the signature is invalid. Nothing was cut off after signing (the body hash matches the body as it is): the signer wrote a wrong length. %s", sig.Domain, sig.Length, sig.Length, res.CanonicalBodyBytes, crypto))
 	case res.BodyChecked && !res.BodyHashMatches:
 		c.set(result.Fail, CodeBodyHashMismatch, fmt.Sprintf("The body was changed after %s signed it: its hash (%s) does not match the one in the signature (bh=%s). A mailing-list footer, a disclaimer added by a server, or a change of encoding on the way are the usual causes; the signature vouches for nothing now.", sig.Domain, res.BodyHashComputed, res.BodyHashExpected))
 	case c.valid == nil:
@@ -122,6 +123,19 @@ func (c *check) judge(header []message.Field, opts Options) {
 	if res.Code != CodeSHA1 && sig.Algorithm == RSASHA1 {
 		res.warn(CodeSHA1, "the signature uses rsa-sha1, which RFC 8301 forbids")
 	}
+}
+
+// uncheckedBody says why the body hash was not checked, or "" if it was.
+func (c *check) uncheckedBody() string {
+	switch {
+	case c.bodyErr != nil:
+		return fmt.Sprintf("the body could not be read (%v): header signature checked only", c.bodyErr)
+	case c.cutOff:
+		return "the file ends after the header (no blank line, no body), but the signature is of a message with a body: the file is probably only the header of the message, so the body could not be checked; header signature checked only"
+	case c.hasher == nil:
+		return "body not available: header signature checked only"
+	}
+	return ""
 }
 
 func (c *check) set(word result.Result, code Code, reason string) {

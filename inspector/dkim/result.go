@@ -31,6 +31,7 @@ const (
 	CodeKeyTypeMismatch        Code = "key_type_mismatch"        // permerror: a= and k= disagree
 	CodeHashNotAllowed         Code = "hash_not_allowed"         // permerror: key h= excludes the hash
 	CodeKeyTooWeak             Code = "key_too_weak"             // fail: RSA key under 1024 bits
+	CodeLengthExceedsBody      Code = "length_exceeds_body"      // permerror: l= larger than the body, with the hash matching
 	CodeBodyHashMismatch       Code = "body_hash_mismatch"       // fail: the body changed
 	CodeSignatureMismatch      Code = "signature_mismatch"       // fail: the signed header fields changed
 	CodeSHA1                   Code = "sha1"                     // fail: rsa-sha1 (RFC 8301)
@@ -46,8 +47,8 @@ const (
 const (
 	CodeExtraUnsignedInstance Code = "extra_unsigned_instance" // a signed field occurs more often than h= covers it
 	CodeUnsignedContent       Code = "unsigned_content"        // l= leaves body bytes unsigned
-	CodeBodyTruncated         Code = "body_truncated"          // l= is longer than the body
-	CodeBodyNotChecked        Code = "body_not_checked"        // header-only message
+	CodeBodyTruncated         Code = "body_truncated"          // l= is longer than the body, whose hash does not match
+	CodeBodyNotChecked        Code = "body_not_checked"        // header-only message, or a file that ends in its header
 	CodeExpiredSinceDelivery  Code = "expired_since_delivery"  // valid when received, expired now
 	CodeTesting               Code = "testing"                 // key t=y
 	CodeWeakKey               Code = "weak_key"                // RSA under 2048 bits (1024 included)

@@ -53,7 +53,7 @@ func Verify(ctx context.Context, r resolver.Resolver, m *message.Message, opts O
 	if m.HasBody {
 		body = m.Body
 	}
-	return verifyFields(ctx, r, m.Header, body, opts)
+	return verifyFields(ctx, r, m.Header, body, m.NoSeparator, opts)
 }
 
 // check gathers what is learnt about one signature before judging it.
@@ -67,7 +67,12 @@ type check struct {
 	keyErr   *Error
 	hasher   *BodyHasher
 	bodyErr  error
-	valid    *bool // the header signature verified
+	// noSeparator: the file ended in its header, so the body hashed is
+	// empty; cutOff: and the signature is not of an empty body, so the
+	// file is taken for a header saved without its body, not a changed
+	// message.
+	noSeparator, cutOff bool
+	valid               *bool // the header signature verified
 }
 
 type hasherKey struct {
@@ -77,11 +82,11 @@ type hasherKey struct {
 }
 
 // verifyFields verifies the DKIM-Signature fields of header, and the body
-// that body returns (nil for a message without one), in the steps of RFC
-// 6376 section 6.1: read each signature field, get the keys while the
-// body is hashed, then compute the header hashes and judge each
-// signature, in header order.
-func verifyFields(ctx context.Context, r resolver.Resolver, header []message.Field, body func() io.Reader, opts Options) []*Result {
+// that body returns (nil for a message without one; noSeparator when the
+// file ended in its header), in the steps of RFC 6376 section 6.1: read
+// each signature field, get the keys while the body is hashed, then
+// compute the header hashes and judge each signature, in header order.
+func verifyFields(ctx context.Context, r resolver.Resolver, header []message.Field, body func() io.Reader, noSeparator bool, opts Options) []*Result {
 	opts = opts.withDefaults()
 	checks := readSignatures(header, opts.MaxSignatures)
 	keys, looked := lookupKeys(ctx, r, checks)
@@ -92,7 +97,7 @@ func verifyFields(ctx context.Context, r resolver.Resolver, header []message.Fie
 	for n, c := range checks {
 		if c.parseErr == nil {
 			c.takeKey(keys[c.sig.LookupName])
-			c.bodyErr = bodyErr
+			c.bodyErr, c.noSeparator = bodyErr, noSeparator
 			c.verify(header)
 		}
 		c.judge(header, opts)
@@ -263,25 +268,47 @@ func (c *check) describe(complete bool) {
 
 // verify does the cryptography: body hash and header signature.
 func (c *check) verify(header []message.Field) {
-	res, sig := c.res, c.sig
-	res.IdentityAligned = sig.IdentityAligned()
+	res := c.res
+	res.IdentityAligned = c.sig.IdentityAligned()
 	res.Key = c.key
 	if c.key != nil {
 		res.KeyBits = c.key.Bits
 	}
-	if c.hasher != nil && c.bodyErr == nil {
-		res.BodyChecked = true
-		sum := c.hasher.Sum()
-		res.BodyHashComputed = base64.StdEncoding.EncodeToString(sum)
-		res.BodyHashMatches = subtle.ConstantTimeCompare(sum, sig.BodyHash) == 1
-		res.CanonicalBodyBytes = c.hasher.Length()
-		if n := c.hasher.Unsigned(); n > 0 {
-			text, trunc := c.hasher.UnsignedText()
-			res.UnsignedBytes = n
-			res.UnsignedText = strings.ToValidUTF8(string(text), "\uFFFD")
-			res.UnsignedTruncated = trunc
-		}
+	c.verifyBody()
+	c.verifyHeader(header)
+}
+
+// verifyBody compares the hash of the body with bh=.
+func (c *check) verifyBody() {
+	res, sig := c.res, c.sig
+	if c.hasher == nil || c.bodyErr != nil {
+		return
 	}
+	sum := c.hasher.Sum()
+	matches := subtle.ConstantTimeCompare(sum, sig.BodyHash) == 1
+	if c.noSeparator && !matches {
+		// RFC 6376 sections 3.4.3 and 3.4.4 hash a missing body as an
+		// empty one, and this signature is not of one. A header saved
+		// without its body looks the same, and is not a changed message.
+		c.cutOff = true
+		return
+	}
+	res.BodyChecked = true
+	res.BodyHashComputed = base64.StdEncoding.EncodeToString(sum)
+	res.BodyHashMatches = matches
+	res.CanonicalBodyBytes = c.hasher.Length()
+	if n := c.hasher.Unsigned(); n > 0 {
+		text, trunc := c.hasher.UnsignedText()
+		res.UnsignedBytes = n
+		res.UnsignedText = strings.ToValidUTF8(string(text), "\uFFFD")
+		res.UnsignedTruncated = trunc
+	}
+}
+
+// verifyHeader checks the signature b= over the signed header fields with
+// the key, when there is a usable one.
+func (c *check) verifyHeader(header []message.Field) {
+	sig := c.sig
 	if c.keyErr != nil || c.key == nil || c.key.Public == nil {
 		return
 	}
@@ -300,7 +327,7 @@ func (c *check) verify(header []message.Field) {
 	h.Write(input)
 	ok := VerifySignature(c.key.Public, sig.Algorithm, h.Sum(nil), sig.Signature) == nil
 	c.valid = &ok
-	res.SignatureValid = &ok
+	c.res.SignatureValid = &ok
 }
 
 // VerifySignature checks a signature b= over a header hash (the hash of

@@ -387,7 +387,7 @@ func TestVerifyQueriesOnce(t *testing.T) {
 		t.Fatal(err)
 	}
 	reads := 0
-	results := verifyFields(context.Background(), client, m.Header, func() io.Reader { reads++; return m.Body() }, Options{Now: signedAt(t, m).Add(time.Hour)})
+	results := verifyFields(context.Background(), client, m.Header, func() io.Reader { reads++; return m.Body() }, false, Options{Now: signedAt(t, m).Add(time.Hour)})
 	if len(results) != 2 || results[0].Result != result.Pass || results[1].Result != result.Pass {
 		t.Fatalf("results %v", results)
 	}
@@ -433,7 +433,7 @@ func (failingReader) Read([]byte) (int, error) { return 0, io.ErrUnexpectedEOF }
 func TestVerifyBodyUnreadable(t *testing.T) {
 	_, client := startDNS(t)
 	m := load(t, "relaxed.eml")
-	r := verifyFields(context.Background(), client, m.Header, func() io.Reader { return failingReader{} }, Options{Now: signedAt(t, m).Add(time.Hour)})[0]
+	r := verifyFields(context.Background(), client, m.Header, func() io.Reader { return failingReader{} }, false, Options{Now: signedAt(t, m).Add(time.Hour)})[0]
 	if r.Result != result.TempError || r.Code != CodeBodyUnreadable || r.BodyChecked {
 		t.Errorf("%s (%s) body checked %v: %s", r.Result, r.Code, r.BodyChecked, r.Reason)
 	}

@@ -95,7 +95,11 @@ func (r *crlfReader) fill() {
 // finds out what loading needs to know without keeping any of it: how many
 // lines end in CRLF and in bare LF (for the notes, and to know whether the
 // body needs translating), and, in an mbox file, where the next message
-// starts (a line beginning "From " right after a blank line).
+// starts and how many messages follow the first.
+//
+// mboxo and mboxrd write a message's separator as a line beginning "From "
+// after a blank line, and escape such a line of a body as ">From ", which
+// is therefore body text.
 type bodyScanner struct {
 	mbox bool // the file began with an mbox "From " line
 
@@ -107,25 +111,24 @@ type bodyScanner struct {
 	last      byte // the last byte scanned
 	prevBlank bool // the line before the current one was blank
 
-	crlf, lf int64 // line endings so far
+	crlf, lf int64 // line endings of the body so far
 
 	// The last blank line seen, and the counts before it: where the body
 	// ends if the next line starts another message.
 	blankStart         int64
 	blankCRLF, blankLF int64
 
-	cut int64 // where the body ends because another message starts; -1 if it does not
+	cut    int64 // where the body ends because another message starts; -1 if it does not
+	others int   // messages after the first, counted by their "From " lines
 }
 
 func newBodyScanner(mbox bool) *bodyScanner {
 	return &bodyScanner{mbox: mbox, last: '\n', cut: -1}
 }
 
-// feed scans the next piece of the body. It returns true once the end of
-// the body has been found (another message starts); later pieces need not
-// be fed.
-func (s *bodyScanner) feed(p []byte) bool {
-	for len(p) > 0 && s.cut < 0 {
+// feed scans the next piece of the body, or of the messages after it.
+func (s *bodyScanner) feed(p []byte) {
+	for len(p) > 0 {
 		i := bytes.IndexByte(p, '\n')
 		seg := p
 		if i >= 0 {
@@ -140,49 +143,50 @@ func (s *bodyScanner) feed(p []byte) bool {
 			s.last = seg[len(seg)-1]
 		}
 		if i < 0 {
-			return false
+			return
 		}
 		s.endLine()
 		p = p[i+1:]
 	}
-	return s.cut >= 0
 }
 
 // endLine handles the LF at s.off.
 func (s *bodyScanner) endLine() {
-	if s.nextMessage() {
-		return
-	}
+	s.nextMessage()
 	blank := s.lineLen == 0 || (s.lineLen == 1 && s.last == '\r')
 	if blank {
 		s.blankStart, s.blankCRLF, s.blankLF = s.lineStart, s.crlf, s.lf
 	}
-	if s.last == '\r' {
-		s.crlf++
-	} else {
-		s.lf++
+	if s.cut < 0 {
+		if s.last == '\r' {
+			s.crlf++
+		} else {
+			s.lf++
+		}
 	}
 	s.prevBlank = blank
 	s.off++
 	s.lineStart, s.lineLen, s.headN, s.last = s.off, 0, 0, '\n'
 }
 
-// finish ends the scan at the end of the body.
+// finish ends the scan at the end of the file.
 func (s *bodyScanner) finish() {
-	if s.cut < 0 && s.lineLen > 0 {
+	if s.lineLen > 0 {
 		s.nextMessage()
 	}
 }
 
-// nextMessage reports whether the current, complete line starts another
-// message of an mbox file, and if so ends the body before the blank line
-// that comes before it.
-func (s *bodyScanner) nextMessage() bool {
+// nextMessage counts the current, complete line if it starts another
+// message of an mbox file; at the first such line, the body ends before
+// the blank line that comes before it.
+func (s *bodyScanner) nextMessage() {
 	if !s.mbox || !s.prevBlank || s.lineLen <= 5 || s.headN < 5 || string(s.head[:]) != "From " {
-		return false
+		return
 	}
-	s.cut, s.crlf, s.lf = s.blankStart, s.blankCRLF, s.blankLF
-	return true
+	s.others++
+	if s.cut < 0 {
+		s.cut, s.crlf, s.lf = s.blankStart, s.blankCRLF, s.blankLF
+	}
 }
 
 // length is the length of the body in the source, before translation.

@@ -19,7 +19,9 @@ var wordDecoder = &mime.WordDecoder{CharsetReader: charset.Reader}
 // surrounding white space, with encoded words decoded. If decoding fails
 // (an unknown charset, a malformed word) the undecoded text is kept. Bytes
 // that are not UTF-8 (8-bit text in a legacy charset, invalid UTF-8) become
-// U+FFFD.
+// U+FFFD, and NUL (obsolete syntax, RFC 5322 section 4.1) becomes U+2400
+// SYMBOL FOR NULL: no display shows a NUL, and a C string or a terminal
+// may cut the text there.
 func fieldValue(raw []byte) string {
 	colon := bytes.IndexByte(raw, ':')
 	v := raw[colon+1 : len(raw)-2] // raw always ends in CRLF
@@ -30,5 +32,5 @@ func fieldValue(raw []byte) string {
 			s = d
 		}
 	}
-	return strings.ToValidUTF8(s, "\uFFFD")
+	return strings.ReplaceAll(strings.ToValidUTF8(s, "\uFFFD"), "\x00", "\u2400")
 }

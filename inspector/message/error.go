@@ -22,9 +22,10 @@ const (
 	KindHTML
 	// KindHeaderTooLarge: the header section runs past 1 MiB.
 	KindHeaderTooLarge
-	// KindNoSeparator: header fields to the end of the file and no blank
-	// line before a body. Such a file may be a pasted header, which
-	// ParseHeaderOnly accepts.
+	// KindNoSeparator was header fields to the end of the file and no
+	// blank line before a body. No load gives it any more: such a file is a
+	// message with an empty body (see Message.NoSeparator). The value is
+	// kept so that the later kinds keep theirs.
 	KindNoSeparator
 	// KindNotHeader: the first line is not a header field, or a line inside
 	// the header is neither a field nor a continuation line while more

@@ -6,14 +6,20 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"strings"
 	"testing"
 )
 
 // FuzzParse checks that loading never panics, that what loads keeps the
 // promises DKIM relies on (every Field.Raw ends in CRLF and has no bare LF;
-// the body reads to the end, CRLF throughout, BodySize long), that refusals
-// are *Error, and that Open's way of reading (in pieces, here of a size
-// taken from the input) finds exactly what Parse finds.
+// the body reads to the end, CRLF throughout, BodySize long; a file without
+// a separator has an empty body), that no Field.Value holds a NUL, that
+// refusals are *Error, and that Open's way of reading (in pieces, here of a
+// size taken from the input) finds exactly what Parse finds.
+//
+// The fixtures seed it, among them NUL bytes in a header (nul-header.eml),
+// a message without a body (no-body.eml) and mailboxes of several messages
+// (mbox-*.mbox); fuzzSeeds mixes those shapes.
 func FuzzParse(f *testing.F) {
 	seeds, _ := filepath.Glob("testdata/*")
 	seeds = append(seeds, dkimpySamples()...)
@@ -21,6 +27,9 @@ func FuzzParse(f *testing.F) {
 		if data, err := os.ReadFile(file); err == nil {
 			f.Add(data)
 		}
+	}
+	for _, s := range fuzzSeeds {
+		f.Add([]byte(s))
 	}
 	for _, tc := range loadCases {
 		if tc.data != "" && len(tc.data) < 4096 {
@@ -40,6 +49,16 @@ func FuzzParse(f *testing.F) {
 		m, err = ParseHeaderOnly("fuzz", data)
 		checkLoad(t, m, err, false)
 	})
+}
+
+// fuzzSeeds mix the shapes that loading once refused or mishandled: NUL
+// bytes in header fields, no body, several mbox messages.
+var fuzzSeeds = []string{
+	"From a@b x\nSubject: \x00one\n\nbody\n\nFrom c@d x\nSubject: two\n\n\nFrom e@f x\nX: \x00",
+	"From a@b x\r\nSubject: one\r\n\tfolded\x00\r\n",
+	"Subject: a\x00b\r\nFrom: \x00\r\n",
+	"From a@b x\nSubject: one\n\n>From c@d\n\nFrom \n\nFrom e\n",
+	"DKIM-Signature: v=1; i=jlong=40example.com\r\nSubject: \x00",
 }
 
 func checkLoad(t *testing.T, m *Message, err error, hasBody bool) {
@@ -64,6 +83,12 @@ func checkLoad(t *testing.T, m *Message, err error, hasBody bool) {
 		if bareLF(f.Raw) {
 			t.Fatalf("field %q: Raw %q has a bare LF", f.Name, f.Raw)
 		}
+		if strings.IndexByte(f.Value, 0) >= 0 {
+			t.Fatalf("field %q: Value %q holds a NUL", f.Name, f.Value)
+		}
+	}
+	if m.NoSeparator && (!m.HasBody || m.BodySize != 0) {
+		t.Fatalf("NoSeparator with HasBody %v and a body of %d bytes", m.HasBody, m.BodySize)
 	}
 	if m.HasBody != hasBody {
 		t.Fatalf("HasBody %v, want %v", m.HasBody, hasBody)

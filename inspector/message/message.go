@@ -18,9 +18,18 @@
 //     mbox "From " line are removed.
 //   - In a file that began with an mbox "From " line, a body line starting
 //     "From " right after a blank line starts the next message: the body
-//     ends before that blank line and the rest of the file is ignored.
-//     ">From " lines are body content and are kept. NUL bytes padding the
-//     end of the file are ignored.
+//     ends before that blank line. The messages after it are counted (by
+//     those lines) and a note says they were not checked. ">From " lines
+//     are body content and are kept. NUL bytes padding the end of the file
+//     are ignored.
+//   - A file that ends in its header, without a blank line, is a message
+//     with an empty body (RFC 5322 section 3.5: the body is optional);
+//     Message.NoSeparator says so, and a note.
+//   - NUL bytes in header fields are kept (RFC 5322 section 4.1 allows them
+//     in obsolete syntax): in Field.Raw as they are, for DKIM, and in
+//     Field.Value as U+2400 (␀), which a display can show and a terminal
+//     does not act on. Where no header field can be read, NUL bytes mean
+//     binary data.
 //   - A line inside the header that is neither a field ("Name: value") nor a
 //     continuation line (starting with a space or tab) is an error when more
 //     header fields follow it (before a blank line): the header is damaged
@@ -52,7 +61,7 @@ type Field struct {
 	// bytes.
 	Raw []byte `json:"-"`
 	// Value is the unfolded value decoded for display (RFC 2047 encoded words,
-	// charsets), never used for verification.
+	// charsets; NUL shown as U+2400), never used for verification.
 	Value string `json:"value"`
 }
 
@@ -65,6 +74,11 @@ type Message struct {
 	Header []Field
 	// HasBody is false for a header-only message (pasted headers).
 	HasBody bool
+	// NoSeparator says that the file ended in the header, without the
+	// blank line that starts a body: the message has an empty body, as RFC
+	// 5322 section 3.5 allows, or the file is a header saved without its
+	// body. A check that finds the empty body unsigned cannot tell which.
+	NoSeparator bool
 	// BodySize is the length in bytes of what Body returns (after line
 	// endings are normalised to CRLF).
 	BodySize int64

@@ -64,7 +64,11 @@ type loadCase struct {
 	notes      []string // a part of each expected note, in order
 	fields     []string // expected field names, in order
 	values     map[string]string
+	raw        map[string]string // expected Field.Raw of the first field of a name
 	body       *string
+	// noSeparator is the expected Message.NoSeparator: the file ends in
+	// its header.
+	noSeparator bool
 }
 
 func ptr(s string) *string { return &s }
@@ -75,7 +79,10 @@ var loadCases = []loadCase{
 	{name: "crlf.eml", fields: lfFields, body: ptr(lfBody)},
 	{name: "mixed.eml", notes: []string{"line endings were mixed (7 CRLF, 4 LF)"}, fields: lfFields, body: ptr(lfBody)},
 	{name: "mbox.eml", notes: []string{`mbox "From " line at the top was removed: "From alice@example.com Mon Jan  1 10:00:00 2024"`, "were LF"}, fields: lfFields, body: ptr(lfBody)},
-	{name: "mbox-multi.mbox", notes: []string{`"From " line`, "were LF", "more than one message"}, fields: lfFields, body: ptr(lfBody)},
+	{name: "mbox-multi.mbox", notes: []string{`"From " line`, "were LF", "holds 1 more message after the first; only the first is inspected, that one was not checked"}, fields: lfFields, body: ptr(lfBody)},
+	{name: "mbox-three.mbox", notes: []string{`"From " line`, "were LF", "holds 2 more messages after the first; only the first is inspected, those were not checked"},
+		fields: []string{"From", "Subject"}, values: map[string]string{"Subject": "first"},
+		body: ptr("First body.\r\n>From here on it is quoted (mboxrd).\r\n\r\n>From a quoted line after a blank line is body text.\r\nFrom a line not after a blank line is body text too.\r\n")},
 	{name: "bom.eml", notes: []string{"byte order mark", "were LF"}, fields: lfFields, body: ptr(lfBody)},
 	{name: "nul-padding.eml", notes: []string{"were LF", "512 NUL bytes padding the end"}, fields: lfFields, body: ptr(lfBody)},
 	{name: "leading-blank.eml", notes: []string{"3 blank lines before the header were ignored", "were LF"}, fields: []string{"From", "Subject"}, body: ptr("body\r\n")},
@@ -106,8 +113,18 @@ var loadCases = []loadCase{
 	{name: "binary.png", kind: KindBinary, problem: "NUL bytes"},
 	{name: "outlook.msg", kind: KindBinary, problem: "Outlook .msg"},
 	{name: "doc.pdf", kind: KindBinary, problem: "PDF"},
-	{name: "no-separator.eml", kind: KindNoSeparator, problem: "no blank line after the header, so there is a header but no body; if this is only the header, pasted"},
-	{name: "pasted-headers.txt", kind: KindNoSeparator, problem: "headers only"},
+	{name: "no-separator.eml", notes: []string{"were LF", "ends after the header, with no blank line and no body; it was read as a message with an empty body"},
+		fields: []string{"Received", "From", "Subject"}, body: ptr(""), noSeparator: true},
+	{name: "pasted-headers.txt", notes: []string{"no blank line and no body"},
+		fields: []string{"Delivered-To", "Received", "Authentication-Results", "From", "Subject"}, body: ptr(""), noSeparator: true},
+	{name: "no-body.eml", notes: []string{"ends after the header, with no blank line and no body"}, fields: []string{"From", "To", "Subject", "Date"},
+		raw: map[string]string{"Date": "Date: Mon, 1 Jan 2024 10:00:00 +0000\r\n"}, body: ptr(""), noSeparator: true},
+	{name: "nul-header.eml", fields: []string{"From", "To", "Subject", "X-Obsolete", "Date"},
+		values: map[string]string{"Subject": "an old␀mailer wrote␀ NUL bytes", "X-Obsolete": strings.Repeat("␀", 8) + "\tand a folded ␀ line"},
+		raw: map[string]string{
+			"Subject":    "Subject: an old\x00mailer wrote\x00 NUL bytes\r\n",
+			"X-Obsolete": "X-Obsolete: " + strings.Repeat("\x00", 8) + "\r\n\tand a folded \x00 line\r\n",
+		}, body: ptr("body\r\n")},
 	{name: "not-header.txt", kind: KindNotHeader, problem: `the first line is not a header field: "Hello Bob,"`},
 	{name: "bad-line.eml", kind: KindNotHeader, problem: `line 2 is neither a header field nor the continuation of one, and more header fields follow it: "This line is garbage"`},
 	{name: "cr-only.eml", kind: KindLineEndings, problem: "bare CR"},
@@ -136,19 +153,24 @@ var loadCases = []loadCase{
 	{name: "control characters", data: "Subject: \x01\x02\x03\x04\x05\n\nbody\n", kind: KindBinary, problem: "control characters"},
 	{name: "one stray control character", data: "Subject: a perfectly ordinary subject line\x01 with one stray byte\nFrom: a@example.com\n\nbody\n",
 		notes: []string{"were LF"}, fields: []string{"Subject", "From"}, body: ptr("body\r\n")},
-	{name: "NUL in a field", data: "Subject: a\x00b\n\nbody\n", kind: KindBinary, problem: "NUL"},
+	{name: "NUL in a field", data: "Subject: a\x00b\n\nbody\n", notes: []string{"were LF"}, fields: []string{"Subject"},
+		values: map[string]string{"Subject": "a␀b"}, raw: map[string]string{"Subject": "Subject: a\x00b\r\n"}, body: ptr("body\r\n")},
+	{name: "NUL encoded in a word", data: "Subject: =?utf-8?q?a=00b?=\r\n\r\n", fields: []string{"Subject"}, values: map[string]string{"Subject": "a␀b"}, body: ptr("")},
+	{name: "NUL before any field", data: "\x00\x00Subject: x\n\nbody\n", kind: KindBinary, problem: "NUL"},
+	{name: "NUL in a field name", data: "Subj\x00ect: x\n\nbody\n", kind: KindBinary, problem: "NUL"},
+	{name: "NUL on a line of its own, then fields", data: "Subject: x\n\x00\nFrom: a@example.com\n\nbody\n", kind: KindBinary, problem: "NUL"},
 	{name: "NUL in the body", data: "Subject: a\r\n\r\nb\x00dy\r\n", fields: []string{"Subject"}, body: ptr("b\x00dy\r\n")},
 	{name: "bare CR kept", data: "Subject: a\rb\r\n\r\nx\ry\r\n", fields: []string{"Subject"}, values: map[string]string{"Subject": "a\rb"}, body: ptr("x\ry\r\n")},
 	{name: "CRLF split from CR", data: "Subject: a\r\r\n\r\nx\r\r\n", fields: []string{"Subject"}, body: ptr("x\r\r\n")},
 	{name: "ISO-2022-JP raw ESC", data: "Subject: \x1b$B$3$s$K$A$O\x1b(B\r\n\r\nbody\r\n", fields: []string{"Subject"}, body: ptr("body\r\n")},
 	{name: "mbox, empty first body", data: "From a@b Mon Jan  1 10:00:00 2024\nSubject: one\n\n\nFrom c@d Mon Jan  1 10:00:00 2024\nSubject: two\n\nbody\n",
-		notes: []string{`"From " line`, "were LF", "more than one message"}, fields: []string{"Subject"}, body: ptr("")},
+		notes: []string{`"From " line`, "were LF", "holds 1 more message"}, fields: []string{"Subject"}, body: ptr("")},
 	{name: "mbox, From at body start", data: "From a@b Mon Jan  1 10:00:00 2024\nSubject: one\n\nFrom me to you\n",
 		notes: []string{`"From " line`, "were LF"}, fields: []string{"Subject"}, body: ptr("From me to you\r\n")},
 	{name: "mbox, CRLF", data: "From a@b Mon Jan  1 10:00:00 2024\r\nSubject: one\r\n\r\nbody\r\n\r\nFrom c@d Mon Jan  1 10:00:00 2024\r\nSubject: two\r\n\r\nbody\r\n",
-		notes: []string{`"From " line`, "more than one message"}, fields: []string{"Subject"}, body: ptr("body\r\n")},
+		notes: []string{`"From " line`, "holds 1 more message"}, fields: []string{"Subject"}, body: ptr("body\r\n")},
 	{name: "mbox, next message at the very end", data: "From a@b x\nSubject: one\n\nbody\n\nFrom c@d x",
-		notes: []string{`"From " line`, "were LF", "more than one message"}, fields: []string{"Subject"}, body: ptr("body\r\n")},
+		notes: []string{`"From " line`, "were LF", "holds 1 more message"}, fields: []string{"Subject"}, body: ptr("body\r\n")},
 	{name: "not mbox, From after blank line", data: "Subject: one\n\nbody\n\nFrom c@d Mon Jan  1 10:00:00 2024\n",
 		notes: []string{"were LF"}, fields: []string{"Subject"}, body: ptr("body\r\n\r\nFrom c@d Mon Jan  1 10:00:00 2024\r\n")},
 	{name: "only NUL body", data: "Subject: one\r\n\r\n\x00\x00\x00", notes: []string{"3 NUL bytes"}, fields: []string{"Subject"}, body: ptr("")},
@@ -159,6 +181,11 @@ var loadCases = []loadCase{
 	{name: "short, like html", data: "<ht", kind: KindNotHeader},
 	{name: "single field, CRLF", data: "A:\r\n\r\n", fields: []string{"A"}, values: map[string]string{"A": ""}, body: ptr("")},
 	{name: "header only, no final newline", data: "Subject: x", headerOnly: true, fields: []string{"Subject"}},
+	{name: "no body, no final newline", data: "Subject: x", notes: []string{"no blank line and no body"}, fields: []string{"Subject"},
+		raw: map[string]string{"Subject": "Subject: x\r\n"}, body: ptr(""), noSeparator: true},
+	{name: "no body, NUL padding", data: "Subject: x\r\n\x00\x00", notes: []string{"no blank line between header and body", "2 NUL bytes"}, fields: []string{"Subject"}, body: ptr("")},
+	{name: "mbox, >From is not a separator", data: "From a@b x\nSubject: one\n\nbody\n\n>From c@d x\n\nFrom e@f x\nSubject: two\n\n\nFrom g@h x\nSubject: three\n",
+		notes: []string{`"From " line`, "were LF", "holds 2 more messages"}, fields: []string{"Subject"}, body: ptr("body\r\n\r\n>From c@d x\r\n")},
 }
 
 func TestLoad(t *testing.T) {
@@ -237,6 +264,14 @@ func checkCase(t *testing.T, tc loadCase, m *Message, err error) {
 	}
 	if strings.Join(names, " ") != strings.Join(tc.fields, " ") {
 		t.Errorf("fields %q, want %q", names, tc.fields)
+	}
+	for name, want := range tc.raw {
+		if f := m.First(name); f == nil || string(f.Raw) != want {
+			t.Errorf("%s: Raw %q, want %q", name, f, want)
+		}
+	}
+	if m.NoSeparator != tc.noSeparator {
+		t.Errorf("NoSeparator %v, want %v", m.NoSeparator, tc.noSeparator)
 	}
 	for name, want := range tc.values {
 		f := m.First(name)

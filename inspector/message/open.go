@@ -9,8 +9,9 @@ import (
 // Open loads the message in the file at path. The header is read into
 // memory; the body stays in the file, which is kept open until Close, and
 // Body streams it from there, so a message of any size costs little memory.
-// Loading reads the body once, in small pieces, to measure it and to find
-// where it ends (mbox, NUL padding); nothing of it is kept.
+// Loading reads the body once, in small pieces, to measure it, to find
+// where it ends (mbox, NUL padding) and to count the messages after it in
+// an mbox file; nothing of it is kept.
 //
 // The file must allow random access (a regular file); read a pipe into
 // memory and use Parse instead.
@@ -89,7 +90,7 @@ func load(file string, r io.ReaderAt, size int64, chunk int) (*Message, error) {
 		}
 	}
 
-	// The body, once through.
+	// The body, and in an mbox file the messages after it, once through.
 	s := newBodyScanner(h.mbox)
 	for off := start; off < end; {
 		k := min(int64(len(scratch)), end-off)
@@ -97,9 +98,7 @@ func load(file string, r io.ReaderAt, size int64, chunk int) (*Message, error) {
 		if err := readAt(file, r, b, off); err != nil {
 			return nil, err
 		}
-		if s.feed(b) {
-			break
-		}
+		s.feed(b)
 		off += k
 	}
 	s.finish()

@@ -24,10 +24,11 @@ var errNeedMore = errors.New("message: more input needed")
 // The body is not copied: the Message keeps using data, which must not be
 // changed afterwards.
 //
-// A message needs a blank line between header and body; a header alone is
-// refused (with an *Error of KindNoSeparator) so that a truncated file is
-// not taken for a message without a body. ParseHeaderOnly reads a header
-// alone.
+// A file that ends in its header, without the blank line that would start
+// a body, is a message with an empty body (RFC 5322 section 3.5 makes the
+// body optional): its Body is empty and NoSeparator is set, so that a check
+// can tell it from a header saved without its body, which looks the same.
+// ParseHeaderOnly reads a header pasted on its own.
 func Parse(file string, data []byte) (*Message, error) {
 	h, err := parseHeader(file, data, true, false)
 	if err != nil {
@@ -70,7 +71,7 @@ func ParseHeaderOnly(file string, data []byte) (*Message, error) {
 // nil for a header alone); nul is the number of NUL bytes found padding the
 // end of the file.
 func newMessage(file string, h *header, s *bodyScanner, nul int64) *Message {
-	m := &Message{File: file, Header: h.fields, HasBody: s != nil}
+	m := &Message{File: file, Header: h.fields, HasBody: s != nil, NoSeparator: s != nil && h.noSeparator}
 	m.Notes = append(m.Notes, h.notes...)
 	crlf, lf := h.crlf, h.lf
 	if s != nil {
@@ -85,8 +86,9 @@ func newMessage(file string, h *header, s *bodyScanner, nul int64) *Message {
 		m.Notes = append(m.Notes, fmt.Sprintf("line endings were mixed (%d CRLF, %d LF); normalised to CRLF for verification", crlf, lf))
 	}
 	m.Notes = append(m.Notes, h.tail...)
-	if s != nil && s.cut >= 0 {
-		m.Notes = append(m.Notes, "the mbox file holds more than one message; only the first is inspected, the rest of the file was ignored")
+	if s != nil && s.others > 0 {
+		m.Notes = append(m.Notes, fmt.Sprintf("the mbox file holds %d more %s after the first; only the first is inspected, %s not checked",
+			s.others, plural(s.others, "message", "messages"), plural(s.others, "that one was", "those were")))
 	} else if nul > 0 {
 		m.Notes = append(m.Notes, fmt.Sprintf("%d NUL bytes padding the end of the file were ignored", nul))
 	}
@@ -95,12 +97,13 @@ func newMessage(file string, h *header, s *bodyScanner, nul int64) *Message {
 
 // header is a parsed header section.
 type header struct {
-	fields    []Field
-	bodyStart int  // offset in the source of the body, or -1 if none follows
-	mbox      bool // an mbox "From " line was removed
-	crlf, lf  int64
-	notes     []string // about the start of the file
-	tail      []string // about the end of the header
+	fields      []Field
+	bodyStart   int  // offset in the source of the body, or -1 if none follows
+	mbox        bool // an mbox "From " line was removed
+	noSeparator bool // the source ends in the header, without a blank line
+	crlf, lf    int64
+	notes       []string // about the start of the file
+	tail        []string // about the end of the header
 }
 
 // headerParser reads the header section from the start of the source.
@@ -140,7 +143,7 @@ func parseHeader(file string, data []byte, eof, headerOnly bool) (*header, error
 		// file, not only at the line that was refused, for binary data.
 		region = p.d[:max(p.examined, min(len(p.d), sniffLen))]
 	}
-	if why := binaryProblem(region); why != "" {
+	if why := binaryProblem(region, err == nil); why != "" {
 		return nil, newError(file, KindBinary, "%s", why)
 	}
 	return h, err
@@ -407,7 +410,10 @@ func (p *headerParser) endOfInput() error {
 	if p.h.crlf+p.h.lf == 0 && bytes.IndexByte(p.d, '\r') >= 0 {
 		return newError(p.file, KindLineEndings, "its lines end in bare CR (classic Mac OS), which is not supported; convert the file to LF or CRLF line endings")
 	}
-	return newError(p.file, KindNoSeparator, "there is no blank line after the header, so there is a header but no body; if this is only the header, pasted from a webmail's \"show original\" view, load it as headers only")
+	p.h.bodyStart = len(p.d)
+	p.h.noSeparator = true
+	p.h.tail = append(p.h.tail, "the file ends after the header, with no blank line and no body; it was read as a message with an empty body (if it is only the header of a message, its body could not be checked)")
+	return nil
 }
 
 // fieldName returns the name of the header field that line starts, if it
@@ -432,15 +438,19 @@ func fieldName(line []byte) (string, bool) {
 
 // binaryProblem says why b, the start of a file up to the end of its
 // header, is binary data rather than text, or returns "". Text may hold
-// 8-bit bytes (UTF-8 or a legacy charset) and ESC (ISO-2022-JP), but no
-// NUL, and few other control characters (fewer than 4, or under 1%).
-func binaryProblem(b []byte) string {
-	if bytes.IndexByte(b, 0) >= 0 {
+// 8-bit bytes (UTF-8 or a legacy charset) and ESC (ISO-2022-JP), and few
+// other control characters (fewer than 4, or under 1%). NUL is text only
+// in a header that was read as fields (parsed): RFC 5322 section 4.1
+// allows it in obsolete syntax (obs-utext), and a file of binary data
+// does not read as header fields; where no header could be read, a NUL
+// says the file is binary.
+func binaryProblem(b []byte, parsed bool) string {
+	if !parsed && bytes.IndexByte(b, 0) >= 0 {
 		return "it holds binary data (NUL bytes where the header should be)"
 	}
 	ctl := 0
 	for _, c := range b {
-		if (c < 0x20 && c != '\t' && c != '\n' && c != '\r' && c != '\f' && c != 0x1b) || c == 0x7f {
+		if (c != 0 && c < 0x20 && c != '\t' && c != '\n' && c != '\r' && c != '\f' && c != 0x1b) || c == 0x7f {
 			ctl++
 		}
 	}
