@@ -1,6 +1,14 @@
 // Package plaintext renders a Report as text for a terminal or a file: the
 // verdict first, then one line per mechanism, then the details a reader
 // needs to act on.
+//
+// Much of a report is text from the message (a Subject, a host name in a
+// Received field, a reason quoting a tag value), which may hold NUL bytes
+// (RFC 5322 obsolete syntax), a CR that would overwrite the line, or an
+// escape sequence that a terminal would obey. No control character of it
+// reaches the output: each is written as its Unicode control picture (NUL
+// as ␀, ESC as ␛) or, for the C1 controls, as a \u escape. Only the colour
+// codes of this package are written as codes.
 package plaintext
 
 import (
@@ -27,6 +35,10 @@ const (
 	ansiYellow = "\x1b[33m"
 	ansiGrey   = "\x1b[90m"
 )
+
+// ansiCodes are the escape sequences this package writes, the only ones
+// let through to a colour terminal.
+var ansiCodes = []string{ansiReset, ansiBold, ansiRed, ansiGreen, ansiYellow, ansiGrey}
 
 // Write renders r to w.
 func Write(w io.Writer, r *inspector.Report, opts Options) error {
@@ -152,8 +164,48 @@ type printer struct {
 
 func (p *printer) line(s string) {
 	if p.err == nil {
-		_, p.err = fmt.Fprintln(p.w, s)
+		_, p.err = fmt.Fprintln(p.w, p.visible(s))
 	}
+}
+
+// visible writes the control characters of s so that a terminal shows
+// them rather than acting on them: C0 controls (tab aside) and DEL as
+// their Unicode control pictures, C1 controls as \u escapes. With colour
+// on, the escape sequences of ansiCodes are kept; a report's text could
+// hold one of them too, which could change a colour but do nothing else.
+func (p *printer) visible(s string) string {
+	if !hasControl(s) {
+		return s
+	}
+	var b strings.Builder
+	for i, r := range s {
+		switch {
+		case r == '\x1b' && p.color && isANSICode(s[i:]):
+			b.WriteRune(r)
+		case r < 0x20 && r != '\t':
+			b.WriteRune(0x2400 + r)
+		case r == 0x7f:
+			b.WriteRune('\u2421')
+		case r >= 0x80 && r < 0xa0:
+			fmt.Fprintf(&b, "\\u%04x", r)
+		default:
+			b.WriteRune(r)
+		}
+	}
+	return b.String()
+}
+
+func hasControl(s string) bool {
+	return strings.IndexFunc(s, func(r rune) bool { return r < 0x20 && r != '\t' || r >= 0x7f && r < 0xa0 }) >= 0
+}
+
+func isANSICode(s string) bool {
+	for _, c := range ansiCodes {
+		if strings.HasPrefix(s, c) {
+			return true
+		}
+	}
+	return false
 }
 
 func (p *printer) field(name, value string) {
