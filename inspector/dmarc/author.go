@@ -1,13 +1,11 @@
 package dmarc
 
 import (
-	"errors"
 	"fmt"
-	"io"
-	"mime"
-	"net/mail"
+	"slices"
 	"strings"
 
+	"github.com/mailinspector/mailinspector/inspector/address"
 	"github.com/mailinspector/mailinspector/inspector/internal/domain"
 	"github.com/mailinspector/mailinspector/inspector/internal/text"
 	"github.com/mailinspector/mailinspector/inspector/message"
@@ -35,137 +33,109 @@ func (e *FromError) Error() string { return e.Msg }
 // AuthorDomain returns the author domain (RFC 7489 section 3.1) of a message
 // from the values of its From fields, one string per field, as they stand
 // in the message after "From:" (folding allowed; encoded words in display
-// names are fine). The domain is lower case, in the form written (Unicode
-// or "xn--"). addrs are the addresses found.
+// names are fine), read by package address. The domain is lower case, in
+// the form written (Unicode or "xn--"). addrs are the addresses found.
 //
 // It fails with a *FromError when there is no From field, several From
-// fields, addresses in several domains in one field, a field that is not an
-// address list, or an address without a valid domain name.
+// fields, addresses in several domains in one field (Check then evaluates
+// each), a field that holds no address, or an address without a valid
+// domain name.
 func AuthorDomain(from []string) (dom string, addrs []string, err error) {
+	a, err := readAuthors(from)
+	if a != nil {
+		addrs = a.list.Addresses()
+	}
+	if err != nil {
+		return "", addrs, err
+	}
+	return a.domains[0], addrs, nil
+}
+
+// authors is what the From field says about the authors.
+type authors struct {
+	list *address.List
+	// domains are the author domains, lower case, each once (spellings of
+	// one name, Unicode and "xn--", count once), in order.
+	domains []string
+}
+
+// readAuthors reads the From fields as AuthorDomain does. With addresses
+// in several domains it returns them all with the CodeMultipleAuthors
+// error; with other errors, what it could read.
+func readAuthors(from []string) (*authors, error) {
 	switch len(from) {
 	case 0:
-		return "", nil, &FromError{CodeNoFrom, "the message has no From field, so it names no author domain for DMARC to protect; " +
+		return nil, &FromError{CodeNoFrom, "the message has no From field, so it names no author domain for DMARC to protect; " +
 			"every real message has one, so its absence means the message was damaged or made to slip past checks"}
 	case 1:
 	default:
-		var seen []string
+		all := &address.List{}
 		for _, v := range from {
-			if list, err := parseAddressList(v); err == nil {
-				for _, a := range list {
-					seen = append(seen, a.Address)
-				}
+			if list, err := address.ParseList(v); err == nil {
+				all.Mailboxes = append(all.Mailboxes, list.Mailboxes...)
 			}
 		}
 		msg := fmt.Sprintf("the message has %d From fields", len(from))
-		if len(seen) > 0 {
+		if seen := all.Addresses(); len(seen) > 0 {
 			msg += " (" + strings.Join(seen, ", ") + ")"
 		}
-		return "", seen, &FromError{CodeMultipleFrom, msg + "; a mail program may show one while a filter checks another, " +
+		return &authors{list: all}, &FromError{CodeMultipleFrom, msg + "; a mail program may show one while a filter checks another, " +
 			"a classic spoofing trick, so no author domain can be trusted"}
 	}
-	list, err := parseAddressList(from[0])
+	list, err := address.ParseList(from[0])
 	if err != nil {
-		list, err = parseEightBit(from[0], err)
-	}
-	if err != nil {
-		return "", nil, &FromError{CodeBadFrom, fmt.Sprintf("the From field %q is not a valid address (%v), so it names no author domain "+
+		return nil, &FromError{CodeBadFrom, fmt.Sprintf("the From field %q is not a valid address (%v), so it names no author domain "+
 			"for DMARC to check; a reader cannot tell who sent it", text.Clip(message.Unfold(from[0]), 120), err)}
 	}
-	if len(list) == 0 {
-		return "", nil, &FromError{CodeBadFrom, fmt.Sprintf("the From field %q holds no address, so it names no author domain for DMARC to check",
+	a := &authors{list: list}
+	if len(list.Mailboxes) == 0 {
+		return a, &FromError{CodeBadFrom, fmt.Sprintf("the From field %q holds no address, so it names no author domain for DMARC to check",
 			text.Clip(message.Unfold(from[0]), 120))}
 	}
-	for _, a := range list {
-		addrs = append(addrs, a.Address)
-	}
-	for i, a := range list {
-		at := strings.LastIndexByte(a.Address, '@')
-		d := strings.ToLower(strings.TrimSuffix(a.Address[at+1:], "."))
+	for _, m := range list.Mailboxes {
+		d := domain.OfAddress(m.Address)
 		if err := checkAuthorDomain(d); err != nil {
-			return "", addrs, &FromError{CodeBadDomain, fmt.Sprintf("the From address %s has no usable domain: %v", a.Address, err)}
+			return a, &FromError{CodeBadDomain, fmt.Sprintf("the From address %s has no usable domain: %v", m.Address, err)}
 		}
-		if i == 0 {
-			dom = d
-		} else if domain.Normalize(d) != domain.Normalize(dom) {
-			return "", addrs, &FromError{CodeMultipleAuthors, fmt.Sprintf("the From field holds addresses in several domains (%s); "+
-				"DMARC cannot tell which one is the author, and a mail program may show only one of them", strings.Join(addrs, ", "))}
+		if !slices.ContainsFunc(a.domains, func(seen string) bool { return domain.Equal(seen, d) }) {
+			a.domains = append(a.domains, d)
 		}
 	}
-	return dom, addrs, nil
+	if len(a.domains) > 1 {
+		return a, &FromError{CodeMultipleAuthors, fmt.Sprintf("the From field holds addresses in several domains (%s); "+
+			"a mail program may show only one of them, so each author domain must pass DMARC on its own",
+			strings.Join(list.Addresses(), ", "))}
+	}
+	return a, nil
 }
 
-// FromValues returns the value of every From field of m, as written (from
-// the raw bytes, not the display-decoded Value, whose decoded display name
-// may no longer parse as an address), for Input.From.
+// notes are what DMARC tells of how the From field was read: raw 8-bit
+// bytes in a display name, and addresses read leniently.
+func (a *authors) notes() []string {
+	var out []string
+	if a.list.Has(address.NoteEightBit) {
+		out = append(out, "the From field's display name holds raw 8-bit bytes, which RFC 5322 does not allow (an old mail program writes names so); "+
+			"the address was read from it as usual")
+	}
+	for _, n := range a.list.Notes {
+		if n.Code == address.NoteLenient {
+			out = append(out, "the From field: "+n.Text)
+		}
+	}
+	return out
+}
+
+// FromValues returns the value of every From field of m, as written (the
+// raw value, not the display-decoded Value, whose decoded display name may
+// no longer parse as an address), for Input.From.
 func FromValues(m *message.Message) []string {
 	var vs []string
 	for _, f := range m.Header {
-		if !strings.EqualFold(strings.TrimSpace(f.Name), "From") {
-			continue
+		if strings.EqualFold(strings.TrimSpace(f.Name), "From") {
+			vs = append(vs, f.RawValue())
 		}
-		v := f.Value
-		if _, raw, ok := strings.Cut(string(f.Raw), ":"); ok {
-			v = raw
-		}
-		vs = append(vs, v)
 	}
 	return vs
-}
-
-// parseAddressList reads a From value with net/mail, accepting encoded
-// words in any charset: a display name is not what DMARC checks, so an
-// unknown charset there must not hide the address.
-func parseAddressList(v string) ([]*mail.Address, error) {
-	p := mail.AddressParser{WordDecoder: &mime.WordDecoder{
-		CharsetReader: func(_ string, r io.Reader) (io.Reader, error) { return r, nil },
-	}}
-	return p.ParseList(message.Unfold(v))
-}
-
-// parseEightBit reads a From value whose only fault is raw 8-bit bytes
-// outside the address, as old mail programs write display names in
-// Latin-1 ("J\xf6rg <jorg@example.com>"). The bytes are not what DMARC
-// checks, so they are read as any other character; an address with such
-// bytes is still refused, and so is anything else parseErr was about.
-func parseEightBit(v string, parseErr error) ([]*mail.Address, error) {
-	if !hasEightBit(v) {
-		return nil, parseErr
-	}
-	clean := []byte(v)
-	for i, c := range clean {
-		if c >= 0x80 {
-			clean[i] = '?'
-		}
-	}
-	list, err := parseAddressList(string(clean))
-	if err != nil {
-		return nil, parseErr
-	}
-	for _, a := range list {
-		if strings.Contains(a.Address, "?") {
-			return nil, parseErr
-		}
-	}
-	return list, nil
-}
-
-// EightBitFrom reports whether a From value is read only by tolerating raw
-// 8-bit bytes in its display name (see AuthorDomain), for a note.
-func EightBitFrom(v string) bool {
-	if _, err := parseAddressList(v); err == nil {
-		return false
-	}
-	_, err := parseEightBit(v, errors.New(""))
-	return err == nil
-}
-
-func hasEightBit(s string) bool {
-	for i := 0; i < len(s); i++ {
-		if s[i] >= 0x80 {
-			return true
-		}
-	}
-	return false
 }
 
 // checkAuthorDomain says what is wrong with d as the domain of an author

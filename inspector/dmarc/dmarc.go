@@ -12,7 +12,9 @@ package dmarc
 import (
 	"context"
 	"fmt"
+	"slices"
 	"strings"
+	"sync"
 
 	msgdmarc "github.com/emersion/go-msgauth/dmarc"
 
@@ -75,6 +77,12 @@ type Result struct {
 	// the addresses in the From field.
 	Domain    string   `json:"domain,omitempty"`
 	Addresses []string `json:"from_addresses,omitempty"`
+	// Authors holds, when the From field names several author domains,
+	// the result of each, in the order of the field (RFC 7489 section
+	// 6.6.1); the fields of this Result are then those of the strictest
+	// (see Check), with Code CodeMultipleAuthors and a Reason that names
+	// them all.
+	Authors []*Result `json:"authors,omitempty"`
 	// OrgDomain is the organisational domain of Domain, from the public
 	// suffix list.
 	OrgDomain string `json:"org_domain,omitempty"`
@@ -90,6 +98,9 @@ type Result struct {
 	Policy       string `json:"policy,omitempty"`
 	PolicyTag    string `json:"policy_tag,omitempty"`
 	PolicyReason string `json:"policy_reason,omitempty"`
+	// PolicyDomain is, with several author domains, the one whose policy
+	// Policy is (the same as Domain).
+	PolicyDomain string `json:"policy_domain,omitempty"`
 	// The record's tags, as they apply (defaults filled in).
 	P               string   `json:"p,omitempty"`
 	SubdomainPolicy string   `json:"subdomain_policy,omitempty"`
@@ -144,23 +155,52 @@ func (r *Result) Enforced() bool {
 	return r.Policy == msgdmarc.PolicyReject || r.Policy == msgdmarc.PolicyQuarantine && r.Pct > 0
 }
 
+// MaxAuthorDomains is how many author domains of one From field Check
+// evaluates; a field with more is refused rather than left half checked.
+const MaxAuthorDomains = 10
+
 // Check evaluates DMARC for the message described by in, looking records up
 // through r. It always returns a Result; problems become its result word
 // and reason.
+//
+// When the From field holds addresses in several domains, DMARC is
+// evaluated for each author domain (RFC 7489 section 6.6.1): the result
+// passes only if every one passes, and the strictest outcome, with the
+// strictest policy among those that fail, is the one reported (see
+// Result.Authors).
 func Check(ctx context.Context, r resolver.Resolver, in Input) *Result {
-	res := &Result{Disposition: "none"}
-	author, addrs, err := AuthorDomain(in.From)
-	res.Addresses = addrs
-	if err != nil {
-		fe := err.(*FromError)
-		res.Result, res.Code = result.PermError, fe.Code
-		res.Reason = "DMARC cannot be checked: " + fe.Msg + "."
+	a, err := readAuthors(in.From)
+	fe, _ := err.(*FromError)
+	several := fe != nil && fe.Code == CodeMultipleAuthors
+	if err != nil && (!several || len(a.domains) > MaxAuthorDomains) {
+		res := &Result{Disposition: "none", Result: result.PermError, Code: fe.Code, Reason: "DMARC cannot be checked: " + fe.Msg + "."}
+		if a != nil {
+			res.Addresses = a.list.Addresses()
+		}
+		if several {
+			res.Reason = fmt.Sprintf("DMARC cannot be checked: the From field holds addresses in %d domains, more than the %d that are checked one by one; "+
+				"a mail program may show only one of them.", len(a.domains), MaxAuthorDomains)
+		}
 		return res
 	}
-	res.Domain = author
-	if EightBitFrom(in.From[0]) {
-		res.Notes = append(res.Notes, "the From field's display name holds raw 8-bit bytes, which RFC 5322 does not allow (an old mail program writes names so); the address was read from it as usual")
+	each := make([]*Result, len(a.domains))
+	var wg sync.WaitGroup
+	for i, d := range a.domains {
+		wg.Go(func() { each[i] = checkDomain(ctx, r, in, d) })
 	}
+	wg.Wait()
+	res := each[0]
+	if several {
+		res = combine(each, fe)
+	}
+	res.Addresses = a.list.Addresses()
+	res.Notes = append(a.notes(), res.Notes...)
+	return res
+}
+
+// checkDomain evaluates DMARC for one author domain.
+func checkDomain(ctx context.Context, r resolver.Resolver, in Input, author string) *Result {
+	res := &Result{Disposition: "none", Domain: author}
 	ascii := domain.Normalize(author)
 	org, hasOrg := domain.Org(author)
 	if hasOrg {
@@ -252,6 +292,45 @@ func Check(ctx context.Context, r resolver.Resolver, in Input) *Result {
 	res.Disposition = res.Policy
 	res.Reason = failReason(res)
 	return res
+}
+
+// combine makes the result of a From field with several author domains
+// from the result of each (RFC 7489 section 6.6.1): the strictest of them,
+// which passes only if all pass, with Code CodeMultipleAuthors and a
+// reason that names each outcome.
+func combine(each []*Result, fe *FromError) *Result {
+	strictest := each[0]
+	var outcomes []string
+	for _, r := range each {
+		if stricter(r, strictest) {
+			strictest = r
+		}
+		o := fmt.Sprintf("%s %s", r.Domain, r.Result)
+		if r.Policy != "" {
+			o += fmt.Sprintf(" under %s=%s", r.PolicyTag, r.Policy)
+		}
+		outcomes = append(outcomes, o)
+	}
+	res := *strictest
+	res.Code, res.PolicyDomain, res.Authors = CodeMultipleAuthors, strictest.Domain, each
+	res.Reason = fmt.Sprintf("DMARC was checked for each author domain, since %s (RFC 7489 section 6.6.1): %s. The strictest outcome counts, that of %s: %s",
+		fe.Msg, strings.Join(outcomes, ", "), strictest.Domain, strictest.Reason)
+	return &res
+}
+
+// stricter says whether a weighs more than b among the results of several
+// author domains: a worse result word first (fail, then temperror,
+// permerror, none, pass), then a stricter policy, then a larger pct.
+func stricter(a, b *Result) bool {
+	words := []result.Result{result.Pass, result.None, result.PermError, result.TempError, result.Fail}
+	policies := []string{"", "none", "quarantine", "reject"}
+	if wa, wb := slices.Index(words, a.Result), slices.Index(words, b.Result); wa != wb {
+		return wa > wb
+	}
+	if pa, pb := slices.Index(policies, a.Policy), slices.Index(policies, b.Policy); pa != pb {
+		return pa > pb
+	}
+	return a.Pct > b.Pct
 }
 
 // fillRecord copies the record's tags into the result in words.

@@ -42,6 +42,11 @@ func TestCheck(t *testing.T) {
 		enforced       bool
 		reasonHas      []string
 		explanationHas string
+		noteHas        string
+		// With several author domains: the one the policy comes from,
+		// and how many were checked.
+		policyDomain string
+		authors      int
 	}{
 		{
 			name:   "dkim relaxed pass",
@@ -240,10 +245,49 @@ func TestCheck(t *testing.T) {
 			reasonHas: []string{"2 From fields (a@shop.example, boss@evil.example)", "spoofing"},
 		},
 		{
-			name:   "two authors in different domains",
+			name:   "two authors in different domains: the one that fails under reject counts",
 			in:     Input{From: []string{"a@shop.example, b@evil.example"}},
+			result: result.Fail, code: CodeMultipleAuthors, policy: "reject", tag: "p", disposition: "reject",
+			org: "shop.example", recordAt: "_dmarc.shop.example", enforced: true, policyDomain: "shop.example", authors: 2,
+			reasonHas: []string{"a@shop.example, b@evil.example", "RFC 7489 section 6.6.1", "shop.example fail under p=reject, evil.example none"},
+		},
+		{
+			name: "two authors that both pass: the stricter policy is reported",
+			in: Input{From: []string{"a@strict.example, Shop <b@shop.example>"},
+				DKIM: []DKIMInput{{Domain: "strict.example", Selector: "s1", Result: "pass"}, {Domain: "shop.example", Selector: "s1", Result: "pass"}}},
+			result: result.Pass, code: CodeMultipleAuthors, policy: "reject", tag: "p", disposition: "none",
+			org: "shop.example", recordAt: "_dmarc.shop.example", dkimOK: true, policyDomain: "shop.example", authors: 2,
+			reasonHas: []string{"strict.example pass under p=quarantine, shop.example pass under p=reject"},
+		},
+		{
+			name:   "two authors, one passes: the result does not pass",
+			in:     Input{From: []string{"b@shop.example, a@strict.example"}, DKIM: dkim("pass", "shop.example")},
+			result: result.Fail, code: CodeMultipleAuthors, policy: "quarantine", tag: "p", disposition: "quarantine",
+			org: "strict.example", recordAt: "_dmarc.strict.example", enforced: true, policyDomain: "strict.example", authors: 2,
+		},
+		{
+			name:   "the strictest policy among those that fail",
+			in:     Input{From: []string{"a@own.shop.example, b@pct.example, c@shop.example, d@own.shop.example"}},
+			result: result.Fail, code: CodeMultipleAuthors, policy: "reject", tag: "p", disposition: "reject",
+			org: "shop.example", recordAt: "_dmarc.shop.example", enforced: true, policyDomain: "shop.example", authors: 3,
+		},
+		{
+			name:   "too many author domains",
+			in:     Input{From: []string{"a@d1.example, a@d2.example, a@d3.example, a@d4.example, a@d5.example, a@d6.example, a@d7.example, a@d8.example, a@d9.example, a@d10.example, a@d11.example"}},
 			result: result.PermError, code: CodeMultipleAuthors, disposition: "none",
-			reasonHas: []string{"a@shop.example, b@evil.example"},
+			reasonHas: []string{"11 domains"},
+		},
+		{
+			name:   "an encoded-word name followed by a comment",
+			in:     Input{From: []string{"=?UTF-8?B?w4lsb2RpZQ==?= (=?UTF-8?Q?Service_client?=) <elodie@shop.example>"}, DKIM: dkim("pass", "shop.example")},
+			result: result.Pass, code: CodeAligned, policy: "reject", tag: "p", disposition: "none",
+			org: "shop.example", recordAt: "_dmarc.shop.example", dkimOK: true,
+		},
+		{
+			name:   "an unclosed angle bracket is read as mail programs read it",
+			in:     Input{From: []string{"Shop orders@shop.example <"}},
+			result: result.Fail, code: CodeNotAligned, policy: "reject", tag: "p", disposition: "reject",
+			org: "shop.example", recordAt: "_dmarc.shop.example", enforced: true, noteHas: "orders@shop.example was read from it",
 		},
 		{
 			name:   "two authors in one domain",
@@ -252,8 +296,8 @@ func TestCheck(t *testing.T) {
 			org: "shop.example", recordAt: "_dmarc.shop.example", dkimOK: true,
 		},
 		{
-			name:   "unparsable from",
-			in:     Input{From: []string{"Shop orders@shop.example <"}},
+			name:   "no address at all",
+			in:     Input{From: []string{"Shop <orders at shop.example>"}},
 			result: result.PermError, code: CodeBadFrom, disposition: "none",
 			reasonHas: []string{"is not a valid address"},
 		},
@@ -289,6 +333,13 @@ func TestCheck(t *testing.T) {
 			check("disposition", got.Disposition, tc.disposition)
 			check("org_domain", got.OrgDomain, tc.org)
 			check("record_domain", got.RecordDomain, tc.recordAt)
+			check("policy_domain", got.PolicyDomain, tc.policyDomain)
+			if len(got.Authors) != tc.authors {
+				t.Errorf("%d results in authors, want %d\n%s", len(got.Authors), tc.authors, js)
+			}
+			if !strings.Contains(strings.Join(got.Notes, "\n"), tc.noteHas) {
+				t.Errorf("notes %q lack %q", got.Notes, tc.noteHas)
+			}
 			if got.SPFAligned != tc.spfOK || got.DKIMAligned != tc.dkimOK {
 				t.Errorf("spf_aligned, dkim_aligned = %v, %v, want %v, %v\n%s", got.SPFAligned, got.DKIMAligned, tc.spfOK, tc.dkimOK, js)
 			}
