@@ -7,7 +7,8 @@ import (
 
 // parseAddr reads an IP address the way MTAs write them in Received
 // fields: "192.0.2.1", "[192.0.2.1]", "IPv6:2001:db8::1", "[IPv6:2001:db8::1]",
-// "192.0.2.1:54321" (a port), "user@192.0.2.1" (an ident user), and
+// "192.0.2.1:54321" and "[192.0.2.1:54321]" (a port: Exim, ecelerity),
+// "[192.0.2.1.54321]" (a port: Exim 3), "user@192.0.2.1" (an ident user), and
 // "::ffff:192.0.2.1" (an IPv4 address seen through an IPv6 socket, which is
 // given back as the IPv4 address it is).
 func parseAddr(s string) (netip.Addr, bool) {
@@ -20,15 +21,34 @@ func parseAddr(s string) (netip.Addr, bool) {
 	if len(s) > 5 && strings.EqualFold(s[:5], "ipv6:") {
 		s = s[5:]
 	}
-	// "a.b.c.d:port": only IPv4 can carry a port without brackets.
-	if i := strings.IndexByte(s, ':'); i > 0 && strings.Count(s, ":") == 1 && strings.Contains(s[:i], ".") {
-		s = s[:i]
-	}
+	s, _ = splitPort(s)
 	a, err := netip.ParseAddr(s)
 	if err != nil {
 		return netip.Addr{}, false
 	}
 	return a.Unmap(), true
+}
+
+// splitPort drops a port from an IPv4 address, written "a.b.c.d:port" or,
+// by Exim 3, "a.b.c.d.port"; only IPv4 can carry a port without brackets
+// around the address. It reports whether there was one.
+func splitPort(s string) (string, bool) {
+	if i := strings.IndexByte(s, ':'); i > 0 && strings.Count(s, ":") == 1 && strings.Contains(s[:i], ".") {
+		return s[:i], true
+	}
+	if i := strings.LastIndexByte(s, '.'); strings.Count(s, ".") == 4 && allDigits(s[i+1:]) {
+		return s[:i], true
+	}
+	return s, false
+}
+
+func allDigits(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if s[i] < '0' || s[i] > '9' {
+			return false
+		}
+	}
+	return s != ""
 }
 
 // isHostName reports whether s looks like a host name rather than an

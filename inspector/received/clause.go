@@ -17,13 +17,18 @@ type clauses struct {
 	all      []*clause
 	byName   map[string]*clause
 	repeated []string
+	// mailFrom is XMail's "from <sender>" after the for clause: a second
+	// from whose value is an <address> names the envelope sender.
+	mailFrom *clause
 }
 
 var keywords = map[string]bool{"from": true, "by": true, "via": true, "with": true, "id": true, "for": true}
 
 // splitClauses groups tokens by keyword. The word right after a keyword is
 // always that keyword's value, even if it looks like a keyword itself
-// ("from for.example.net").
+// ("from for.example.net"). A comment right after a keyword means the
+// value is missing: RFC 5321 section 4.4 puts the TCP information after
+// the name, and "from ([192.0.2.1] helo=x) by mx" has no name.
 func splitClauses(toks []token) clauses {
 	cs := clauses{byName: make(map[string]*clause)}
 	cur := &clause{}
@@ -35,28 +40,41 @@ func splitClauses(toks []token) clauses {
 			name := strings.ToLower(t.text)
 			cur = &clause{name: name}
 			cs.all = append(cs.all, cur)
-			if _, dup := cs.byName[name]; dup {
-				cs.repeated = append(cs.repeated, "\""+name+"\"")
-			} else {
+			if _, dup := cs.byName[name]; !dup {
 				cs.byName[name] = cur
 			}
 			expectValue = true
 			continue
 		}
-		if t.kind != comment {
-			expectValue = false
-		}
+		expectValue = false
 		cur.toks = append(cur.toks, t)
+	}
+	for _, c := range cs.all[1:] {
+		switch v, ok := c.value(); {
+		case cs.byName[c.name] == c:
+		case c.name == "from" && ok && v.kind == angle && cs.mailFrom == nil:
+			cs.mailFrom = c
+		default:
+			cs.repeated = append(cs.repeated, "\""+c.name+"\"")
+		}
 	}
 	return cs
 }
 
+// valueAt is the index of the clause's first non-comment token, or -1.
+func (c *clause) valueAt() int {
+	for i, t := range c.toks {
+		if t.kind != comment {
+			return i
+		}
+	}
+	return -1
+}
+
 // value is the first non-comment token of the clause.
 func (c *clause) value() (token, bool) {
-	for _, t := range c.toks {
-		if t.kind != comment {
-			return t, true
-		}
+	if i := c.valueAt(); i >= 0 {
+		return c.toks[i], true
 	}
 	return token{}, false
 }
@@ -95,9 +113,23 @@ func (c *clause) firstAddress() string {
 }
 
 var (
-	authSender   = regexp.MustCompile(`(?i)^authenticated sender:\s*(\S+)`)
-	authAs       = regexp.MustCompile(`(?i)^authenticated(?:\s+as\s+(\S+)|\s+bits=\d+|\s+user\s+(\S+))?$`)
-	envelopeFrom = regexp.MustCompile(`(?i)^envelope-from\s*<([^>]*)>`)
+	// authComments are the comments that say the client logged in, each
+	// with the user as its first non-empty group when it names one.
+	authComments = []*regexp.Regexp{
+		// Postfix: "Authenticated sender: alice@example.com".
+		regexp.MustCompile(`(?i)^authenticated sender:\s*(\S+)`),
+		// Sendmail "authenticated bits=0" and "authenticated (0 bits)",
+		// Critical Path "authenticated as alice", "authenticated user x".
+		regexp.MustCompile(`(?i)^authenticated(?:\s+as\s+(\S+)|\s+bits=\d+|\s+user\s+(\S+)|\s*\(\d+\s+bits\))?$`),
+		// Webmail: "SquirrelMail authenticated user alice".
+		regexp.MustCompile(`(?i)^\S+\s+authenticated\s+user\s+(\S+)$`),
+		// Courier: "AUTH: LOGIN alice@example.com", the mechanism first.
+		regexp.MustCompile(`(?i)^AUTH:\s*\S+\s+([^\s,]+)`),
+	}
+	// "envelope-from <a@example.com>" (Exim, Postfix set-ups, qmail-scanner),
+	// "envelope-from a@example.com", "envelope-sender <a@example.com>"
+	// (qmail-ldap).
+	envelopeFrom = regexp.MustCompile(`(?i)^envelope-(?:from|sender)(?:\s*<([^<>]*)>|\s+([^\s,<>]+))`)
 	exim         = regexp.MustCompile(`(?i)^exim\s+\d`)
 )
 
@@ -106,30 +138,13 @@ var (
 // disagree on which clause these follow.
 func (r *Received) readComment(c string) {
 	c = strings.TrimSpace(c)
-	if t := parseTLS(c); t != nil {
-		if r.TLS == nil {
-			r.TLS = t
-		} else {
-			r.TLS.merge(t)
-		}
-		r.Encrypted = true
-		return
-	}
-	if m := authSender.FindStringSubmatch(c); m != nil {
-		r.Authenticated, r.AuthenticatedAs = true, m[1]
-		return
-	}
-	if m := authAs.FindStringSubmatch(c); m != nil {
-		r.Authenticated = true
-		if m[1] != "" {
-			r.AuthenticatedAs = m[1]
-		} else if m[2] != "" {
-			r.AuthenticatedAs = m[2]
-		}
+	// Courier says both in one comment: "AUTH: LOGIN a, SSL: TLSv1,...".
+	tls := r.readTLS(c)
+	if r.readAuth(c) || tls {
 		return
 	}
 	if m := envelopeFrom.FindStringSubmatch(c); m != nil {
-		r.EnvelopeFrom = envelope(m[1])
+		r.EnvelopeFrom = envelope(m[1] + m[2])
 		return
 	}
 	if exim.MatchString(c) && r.Software == "" {
@@ -137,174 +152,52 @@ func (r *Received) readComment(c string) {
 	}
 }
 
-// fromComment is what the comments of a from clause say about the sender.
-type fromComment struct {
-	helo      string // helo= (Exim) or "HELO x" (qmail)
-	heloStyle string // "exim" or "qmail"
-	rdns      string // a host name written before the address
-	rdnsSeen  bool   // a name (or "unknown") was written before the address
-	ip        string
-	port      bool // "[ip]:port" (Exim)
-	forged    bool // "(may be forged)" (Sendmail)
-	badIP     string
-	bracketed bool // the address was a [literal]
+// saysMore reports a comment that readComment reads for what it says of
+// the hand-off (TLS, a login, the envelope sender), not a software name.
+func saysMore(c string) bool {
+	if parseTLS(c) != nil || envelopeFrom.MatchString(c) {
+		return true
+	}
+	for _, re := range authComments {
+		if re.MatchString(c) {
+			return true
+		}
+	}
+	return false
 }
 
-// readFromComment reads one comment of a from clause, in any of the forms
-// "rdns [ip]", "rdns. [ip]", "unknown [ip]", "[ip]:port helo=name",
-// "port=1234 helo=name", "HELO name", "user@rdns [ip]", "ip", "user@ip".
-func readFromComment(c string, fc *fromComment) {
-	toks, _ := tokenize(c)
-	var name string
-	skip := -1
-	for i, t := range toks {
-		if i == skip {
+// readTLS takes the TLS details of comment c, if it gives any.
+func (r *Received) readTLS(c string) bool {
+	t := parseTLS(c)
+	if t == nil {
+		return false
+	}
+	if r.TLS == nil {
+		r.TLS = t
+	} else {
+		r.TLS.merge(t)
+	}
+	r.Encrypted = true
+	return true
+}
+
+// readAuth takes what comment c says about the client's login.
+func (r *Received) readAuth(c string) bool {
+	for _, re := range authComments {
+		m := re.FindStringSubmatch(c)
+		if m == nil {
 			continue
 		}
-		switch t.kind {
-		case literal:
-			if fc.ip == "" {
-				if _, ok := parseAddr(t.text); ok {
-					fc.ip, fc.bracketed = t.text, true
-					if name != "" {
-						fc.rdns, fc.rdnsSeen = name, true
-					}
-				} else if fc.badIP == "" {
-					fc.badIP = t.text
-				}
-			}
-		case comment:
-			if strings.Contains(strings.ToLower(t.text), "forged") {
-				fc.forged = true
-			}
-		case word:
-			w := t.text
-			lw := strings.ToLower(w)
-			switch {
-			case strings.HasPrefix(lw, "helo="):
-				fc.helo, fc.heloStyle = w[5:], "exim"
-				if fc.helo == "" && i+1 < len(toks) && toks[i+1].kind == literal {
-					// "helo=[192.168.0.10]": the literal is the HELO
-					// name, not the address that connected.
-					fc.helo = "[" + toks[i+1].text + "]"
-					skip = i + 1
-				}
-			case (lw == "helo" || lw == "ehlo") && i+1 < len(toks):
-				next := toks[i+1]
-				fc.helo, fc.heloStyle = next.text, "qmail"
-				if next.kind == literal {
-					fc.helo = "[" + next.text + "]"
-				}
-				name = "" // the name is the HELO, not an rDNS name
-			case strings.HasPrefix(w, ":") && fc.ip != "":
-				fc.port = true
-			case strings.Contains(lw, "="):
-				// port=, ident=, other key=value noise
-			case lw == "may" || lw == "be" || lw == "forged":
-				fc.forged = fc.forged || lw == "forged"
-			default:
-				if _, ok := parseAddr(w); ok && fc.ip == "" {
-					fc.ip = w
-					if name != "" {
-						fc.rdns, fc.rdnsSeen = name, true
-					}
-					continue
-				}
-				if i > 0 && toks[i-1].kind == word && (strings.EqualFold(toks[i-1].text, "helo") || strings.EqualFold(toks[i-1].text, "ehlo")) {
-					continue
-				}
-				if name == "" {
-					// "user@host" is an ident answer before the host.
-					if at := strings.LastIndexByte(w, '@'); at >= 0 {
-						w = w[at+1:]
-					}
-					name = w
-				}
+		r.Authenticated = true
+		for _, user := range m[1:] {
+			if user != "" {
+				r.AuthenticatedAs = user
+				break
 			}
 		}
+		return true
 	}
-}
-
-// readFrom reads the from clause: who connected, under which names.
-func (r *Received) readFrom(c *clause) []string {
-	var notes []string
-	v, ok := c.value()
-	if !ok {
-		return []string{"The \"from\" clause is empty."}
-	}
-	var fc fromComment
-	for _, cm := range c.comments() {
-		readFromComment(cm, &fc)
-	}
-	// A word after the value (not a comment) is unusual but happens:
-	// "from mail.example.com 192.0.2.1 by ...".
-	for _, t := range c.toks[1:] {
-		if t.kind == literal || t.kind == word {
-			if _, ok := parseAddr(t.text); ok && fc.ip == "" {
-				fc.ip = t.text
-			}
-		}
-	}
-
-	word := v.text
-	valueIP, valueIsIP := parseAddr(word)
-	if v.kind == literal {
-		word = "[" + v.text + "]"
-	}
-	if fc.ip != "" {
-		r.FromIP, _ = parseAddr(fc.ip)
-	} else if valueIsIP {
-		r.FromIP = valueIP
-	}
-	isExim := fc.heloStyle == "exim" || fc.port || exim.MatchString(r.Software)
-
-	switch {
-	case fc.heloStyle == "exim":
-		// Exim: "from rdns ([ip] helo=name)"; the value is the verified
-		// reverse-DNS name, or the address when there is none.
-		r.FromHELO = fc.helo
-		if !valueIsIP && isHostName(word) {
-			r.FromRDNS = cleanHost(word)
-		} else {
-			r.RDNSUnknown = true
-		}
-	case fc.heloStyle == "qmail":
-		// qmail: "from rdns (HELO name) (ip)", rdns "unknown" when none.
-		r.FromHELO = fc.helo
-		if !strings.EqualFold(word, "unknown") && isHostName(word) {
-			r.FromRDNS = cleanHost(word)
-		} else {
-			r.RDNSUnknown = true
-		}
-	case isExim && !valueIsIP && isHostName(word):
-		// Exim without helo=: the HELO name was the verified rDNS name.
-		r.FromHELO = word
-		r.FromRDNS = cleanHost(word)
-	default:
-		// Postfix, Sendmail, Gmail, Exchange, Haraka: "from helo (rdns [ip])".
-		if !strings.EqualFold(word, "unknown") {
-			r.FromHELO = word
-		}
-		if fc.rdnsSeen && !strings.EqualFold(fc.rdns, "unknown") && isHostName(fc.rdns) {
-			r.FromRDNS = cleanHost(fc.rdns)
-		} else if fc.rdnsSeen || fc.bracketed {
-			// "(unknown [ip])", or "([ip])" where Postfix and Sendmail put
-			// the name when they have one.
-			r.RDNSUnknown = true
-		}
-	}
-	if fc.forged {
-		r.RDNSUnknown = true
-		notes = append(notes, "The receiving server noted that the reverse-DNS name may be forged (it does not resolve back to the address).")
-	}
-	switch {
-	case r.FromIP.IsValid():
-	case fc.badIP != "":
-		notes = append(notes, "The address \"["+fc.badIP+"]\" in the \"from\" clause is not a valid IP address.")
-	default:
-		notes = append(notes, "The \"from\" clause gives no IP address.")
-	}
-	return notes
+	return false
 }
 
 // readBy reads the by clause: the receiving host and its software.
@@ -313,11 +206,8 @@ func (r *Received) readBy(c *clause) {
 	if !ok {
 		return
 	}
-	if v.kind == literal {
-		r.By = "[" + v.text + "]"
-	} else {
-		r.By = v.text
-	}
+	// TIS smap: "by host, id x".
+	r.By = strings.TrimSuffix(v.written(), ",")
 	if a, ok := parseAddr(v.text); ok {
 		r.ByIP = a
 	}
@@ -329,7 +219,12 @@ func (r *Received) readBy(c *clause) {
 			}
 			continue
 		}
-		if parseTLS(cm) != nil || r.Software != "" {
+		// web.de: "by host (via HTTP)" names the link type in a comment.
+		if via, ok := strings.CutPrefix(cm, "via "); ok && r.Via == "" {
+			r.Via = via
+			continue
+		}
+		if r.Software != "" || saysMore(cm) {
 			continue
 		}
 		// "Postfix, from userid 1000" names Postfix.

@@ -36,10 +36,14 @@ func ParseProtocol(name string) Protocol {
 		return p
 	}
 	switch strings.ToUpper(name) {
-	case "HTTP", "MICROSOFT SMTP SERVER", "LOCAL", "MAPI":
+	case "HTTP", "HTTPU", "MICROSOFT SMTP SERVER", "LOCAL", "MAPI":
 		p.Known = true
 	case "HTTPS":
 		p.Known, p.TLS = true, true
+	case "ASMTP":
+		// Exim before 4.50 and Earthlink wrote "asmtp" for what RFC 3848
+		// later named ESMTPA.
+		p.Known, p.Auth = true, true
 	}
 	return p
 }

@@ -70,6 +70,15 @@ type Received struct {
 	// AuthenticatedAs is the authenticated user when the field names it.
 	AuthenticatedAs string `json:"authenticated_as,omitempty"`
 
+	// NotHop is empty when the field records a hand-off from one host to
+	// another over the network (SMTP, LMTP, or webmail over HTTP): only
+	// such a field can say where a message entered. Otherwise it says, in
+	// words, what the field records instead: a retrieval by fetchmail over
+	// POP or IMAP, a local submission or pickup, a content scanner's pass,
+	// a list server's spool. Its other fields are still read: the address
+	// of a POP server is worth showing, but no one connected from it.
+	NotHop string `json:"not_hop,omitempty"`
+
 	// Time is the date that ends the field; zero when missing or unreadable.
 	Time time.Time `json:"time,omitzero"`
 
@@ -121,6 +130,7 @@ func Parse(raw string) (*Received, error) {
 		notes = append(notes, "There is no \";\" before the date.")
 		toks, _ = tokenize(text[:at])
 	}
+	dateText, afterDate := splitAfterDate(dateText)
 	switch {
 	case dateText == "":
 		notes = append(notes, "There is no date, so this hop's time is unknown.")
@@ -144,9 +154,39 @@ func Parse(raw string) (*Received, error) {
 	if len(cl.repeated) > 0 {
 		notes = append(notes, "The "+strings.Join(cl.repeated, ", ")+" clause appears more than once; the first is used.")
 	}
-	if f := cl.byName["from"]; f != nil {
-		notes = append(notes, r.readFrom(f)...)
+	r.readClauses(&cl)
+	r.readAfterDate(afterDate)
+	from := cl.byName["from"]
+	if from == nil {
+		from = commentFrom(cl.byName[""])
 	}
+	var fromNotes []string
+	if from != nil {
+		fromNotes = r.readFrom(from)
+	}
+	r.NotHop = notHop(&cl, from, r)
+	if r.NotHop == "" {
+		// What a from clause lacks matters only for a hop.
+		notes = append(notes, fromNotes...)
+	}
+
+	var err error
+	if cl.byName["from"] == nil && cl.byName["by"] == nil {
+		if pre := cl.byName[""]; pre != nil && isQmailLocal(pre) {
+			r.Software = "qmail"
+		} else if r.NotHop == "" {
+			notes = append(notes, "Neither a \"from\" nor a \"by\" clause could be found; the field is shown as written.")
+			err = ErrUnreadable
+		}
+	}
+	r.Note = strings.Join(notes, " ")
+	return r, err
+}
+
+// readClauses reads every clause but from: what the receiving host says
+// of itself and of the hand-off, which tells how to read the from clause
+// (the protocol of webmail, the software's own conventions).
+func (r *Received) readClauses(cl *clauses) {
 	if b := cl.byName["by"]; b != nil {
 		r.readBy(b)
 	}
@@ -162,19 +202,53 @@ func Parse(raw string) (*Received, error) {
 	if f := cl.byName["for"]; f != nil {
 		r.For = f.firstAddress()
 	}
+	if m := cl.mailFrom; m != nil && r.EnvelopeFrom == "" {
+		v, _ := m.value()
+		r.EnvelopeFrom = envelope(v.text)
+	}
+}
 
-	var err error
-	if cl.byName["from"] == nil && cl.byName["by"] == nil {
-		if pre := cl.byName[""]; pre != nil && isQmailLocal(pre) {
-			r.Software = "qmail"
-			notes = append(notes, "A qmail record of a hand-off inside one machine: no hosts are named.")
-		} else {
-			notes = append(notes, "Neither a \"from\" nor a \"by\" clause could be found; the field is shown as written.")
-			err = ErrUnreadable
+// commentFrom finds a from clause written inside a comment before the
+// first keyword: NAVGW's "(from NAME [192.0.2.1]) by host", Sendmail's
+// "(from alice@localhost) by host" for a local submission.
+func commentFrom(pre *clause) *clause {
+	if pre == nil {
+		return nil
+	}
+	for _, cm := range pre.comments() {
+		if len(cm) > 5 && strings.EqualFold(cm[:5], "from ") {
+			toks, _ := tokenize(cm)
+			return splitClauses(toks).byName["from"]
 		}
 	}
-	r.Note = strings.Join(notes, " ")
-	return r, err
+	return nil
+}
+
+// splitAfterDate splits what follows the last ";" into the date and the
+// clauses a few MTAs write after it: "(envelope-from a@example.com)"
+// (some Postfix set-ups), "id 000000DB.43735815" (MDaemon).
+func splitAfterDate(s string) (date string, after []token) {
+	toks, _ := tokenize(s)
+	for i, t := range toks {
+		if (t.kind == comment && envelopeFrom.MatchString(strings.TrimSpace(t.text))) ||
+			(t.kind == word && strings.EqualFold(t.text, "id") && i+1 < len(toks)) {
+			return s[:t.pos], toks[i:]
+		}
+	}
+	return s, nil
+}
+
+// readAfterDate reads the clauses found after the date; those before it
+// come first.
+func (r *Received) readAfterDate(toks []token) {
+	for i, t := range toks {
+		switch {
+		case t.kind == comment && r.EnvelopeFrom == "":
+			r.readComment(t.text)
+		case t.kind == word && strings.EqualFold(t.text, "id") && i+1 < len(toks) && r.ID == "":
+			r.ID = toks[i+1].text
+		}
+	}
 }
 
 // isQmailLocal reports a qmail line such as "(qmail 12345 invoked from

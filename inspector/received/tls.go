@@ -29,6 +29,9 @@ var (
 	// "TLSv1.3:TLS_AES_256_GCM_SHA384:256:NO" (OpenSMTPD), or just "TLS1.3"
 	// (Exim 4.92 and later, with the cipher after the word "tls").
 	tlsColons = regexp.MustCompile(`(?i)^((?:TLS|SSL)v?\d(?:[._]\d)?)(?::([^:\s]+))?(?::(\d+))?(?::\S*)?$`)
+	// "TLS: TLSv1/SSLv3, 168bits,DES-CBC3-SHA" (Courier), also after its
+	// "AUTH: LOGIN user, " in the same comment.
+	tlsCourier = regexp.MustCompile(`(?i)\b(?:TLS|SSL):\s*((?:TLS|SSL)[^,\s]*),\s*(\d+)\s*bits,\s*([^,\s]+)`)
 	// "DHE-RSA-AES256-GCM-SHA384 encrypted" (qmail's TLS patch).
 	tlsQmail    = regexp.MustCompile(`^([A-Za-z0-9_-]+)\s+encrypted$`)
 	versionForm = regexp.MustCompile(`(?i)^(TLS|SSL)v?(\d)(?:[._](\d))?$`)
@@ -43,6 +46,9 @@ func parseTLS(c string) *TLS {
 	}
 	if m := tlsColons.FindStringSubmatch(c); m != nil {
 		return &TLS{Version: normalizeVersion(m[1]), Cipher: m[2], Bits: m[3]}
+	}
+	if m := tlsCourier.FindStringSubmatch(c); m != nil {
+		return &TLS{Version: normalizeVersion(m[1]), Cipher: m[3], Bits: m[2]}
 	}
 	if strings.EqualFold(c, "Google Transport Security") {
 		return &TLS{}

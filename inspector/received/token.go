@@ -19,6 +19,18 @@ type token struct {
 	pos  int // byte offset of the token in the tokenized string
 }
 
+// written gives the token back as the field wrote it: an address literal
+// with its brackets, an <address> with its angle brackets.
+func (t token) written() string {
+	switch t.kind {
+	case literal:
+		return "[" + t.text + "]"
+	case angle:
+		return "<" + t.text + ">"
+	}
+	return t.text
+}
+
 // tokenize splits a Received value into words, comments, <addresses>,
 // [literals] and semicolons. It never fails: an unclosed comment, bracket or
 // angle takes the rest of the value, and unclosed reports that this
