@@ -1,10 +1,9 @@
 package inspector
 
 import (
-	"net/mail"
-	"strings"
 	"time"
 
+	"github.com/mailinspector/mailinspector/inspector/address"
 	"github.com/mailinspector/mailinspector/inspector/internal/domain"
 	"github.com/mailinspector/mailinspector/inspector/message"
 	"github.com/mailinspector/mailinspector/inspector/received"
@@ -22,21 +21,23 @@ func describe(r *Report, m *message.Message) {
 		r.MessageID = f.Value
 	}
 	if from := m.Get("From"); len(from) > 0 {
-		r.From = author(from[0].Value)
+		r.From = author(from[0])
 	}
 	if t, ok := receivedTime(m); ok {
 		r.Received = &t
 	}
 }
 
-// author returns the first address of a From value; when it cannot be
-// parsed the raw text is kept so that the reader still sees it.
-func author(value string) Address {
-	list, err := mail.ParseAddressList(value)
-	if err != nil || len(list) == 0 {
-		return Address{Address: strings.TrimSpace(value), Domain: domain.OfAddress(value)}
+// author returns the first mailbox of a From field, read from its raw
+// value by package address, as DMARC reads it; when the field holds no
+// address its text is kept so that the reader still sees it.
+func author(f message.Field) Address {
+	list, err := address.ParseList(f.RawValue())
+	if err != nil || len(list.Mailboxes) == 0 {
+		return Address{Address: f.Value}
 	}
-	return Address{Name: list[0].Name, Address: list[0].Address, Domain: domain.OfAddress(list[0].Address)}
+	mb := list.Mailboxes[0]
+	return Address{Name: mb.DisplayName(), Address: mb.Address, Domain: domain.OfAddress(mb.Address)}
 }
 
 // receivedTime is when the message reached its recipient: the date stamped

@@ -42,3 +42,28 @@ func TestReceivedTimeIsTheRoutes(t *testing.T) {
 		})
 	}
 }
+
+// TestAuthor checks the report's From: read by package address from the
+// raw value, the first mailbox, the text kept when there is no address.
+func TestAuthor(t *testing.T) {
+	tests := []struct {
+		raw  string
+		want Address
+	}{
+		{"From: =?utf-8?q?Doe=2C_John?= (sales) <JD@Shop.Example.>\r\n",
+			Address{Name: "Doe, John", Address: "JD@Shop.Example.", Domain: "shop.example"}},
+		{"From: jdoe@example.org (John Doe), other@example.net\r\n",
+			Address{Name: "John Doe", Address: "jdoe@example.org", Domain: "example.org"}},
+		{"From: undisclosed-recipients:;\r\n", Address{Address: "undisclosed-recipients:;"}},
+		{"From: Bob Smith\r\n", Address{Address: "Bob Smith"}},
+	}
+	for _, tc := range tests {
+		m, err := message.Parse("t.eml", []byte(tc.raw+"\r\nbody\r\n"))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got := author(m.Get("From")[0]); got != tc.want {
+			t.Errorf("author(%q) = %+v, want %+v", tc.raw, got, tc.want)
+		}
+	}
+}
