@@ -17,6 +17,7 @@ package route
 
 import (
 	"context"
+	"fmt"
 	"net/mail"
 	"net/netip"
 	"slices"
@@ -104,7 +105,9 @@ type Candidate struct {
 
 // Route is the delivery route of a message.
 type Route struct {
-	// Hops are the Received fields, topmost (the last hand-off) first.
+	// Hops are the Received fields, topmost (the last hand-off) first,
+	// but those that record no hand-off between hosts
+	// (received.Received.NotHop): Notes names those.
 	Hops []Hop `json:"hops"`
 	// Boundary is the index in Hops of the hop at which the message
 	// entered the recipient's servers, or -1 when none could be chosen.
@@ -149,11 +152,22 @@ type Route struct {
 // fatal.
 func Analyze(ctx context.Context, r resolver.Resolver, m *message.Message, opts Options) *Route {
 	rt := &Route{Boundary: -1, Hops: []Hop{}, Candidates: []Candidate{}, Disagreements: []string{}}
+	nth := 0
 	for i, f := range m.Header {
 		if !strings.EqualFold(f.Name, "Received") {
 			continue
 		}
+		nth++
 		rcv, _ := received.Parse(f.RawValue())
+		if rcv.NotHop != "" {
+			// A field that records no hand-off between hosts (a fetchmail
+			// retrieval, a local submission, a filter's pass) could never
+			// be where the message entered. It is left out of the hops, so
+			// that the boundary, Options.Hop and the candidates count
+			// hops alone, and kept in sight as a note.
+			rt.Notes = append(rt.Notes, fmt.Sprintf("Received field %d (from the top) is not a hop, so it is not in the route: %s", nth, rcv.NotHop))
+			continue
+		}
 		h := Hop{
 			From: rcv.FromRDNS, HELO: rcv.FromHELO, RDNS: rcv.FromRDNS, IP: rcv.FromIP,
 			By: rcv.By, With: rcv.With, TLS: rcv.TLS, Encrypted: rcv.Encrypted,

@@ -120,6 +120,9 @@ func TestAnalyze(t *testing.T) {
 			boundary: 0, clientIP: "192.0.2.10", helo: "out.sender.example", mailFrom: "alice@sender.example",
 			reasonHas: "MX host", candidates: []int{1}, fcrdns: "pass",
 			disagree: []string{"client address 198.51.100.99", "envelope sender other@sender.example"}},
+		{name: "fetchmail and a scanner above the MX hop are not hops", file: "fetchmail.eml",
+			boundary: 0, clientIP: "192.0.2.10", helo: "out.sender.example", mailFrom: "alice@sender.example",
+			reasonHas: "MX host of recipient.example", candidates: []int{1}, fcrdns: "pass"},
 		{name: "client IP given", file: "forwarded.eml", opts: Options{ClientIP: netip.MustParseAddr("192.0.2.10")},
 			boundary: 3, clientIP: "192.0.2.10", helo: "out.sender.example", mailFrom: "alice@sender.example",
 			reasonHas: "Chosen by you", candidates: []int{1, 4}, fcrdns: "pass",
@@ -313,4 +316,39 @@ func TestRouteJSON(t *testing.T) {
 func analyze(r resolver.Resolver, m *message.Message, opts Options) *Route {
 	opts.Recorded = recorded.Read(m).Session()
 	return Analyze(context.Background(), r, m, opts)
+}
+
+// TestNotHops checks that Received fields that record no hand-off between
+// hosts (a fetchmail retrieval from the POP server's public address, qmail's
+// queue record, a scanner's pass that names the client's address) are left
+// out of the hops, so that none of them can be the boundary, and are named
+// in the route's notes instead.
+func TestNotHops(t *testing.T) {
+	r := client(t, routeZone(t))
+	m := load(t, "fetchmail.eml")
+	rt := analyze(r, m, Options{})
+	var ips []string
+	for _, h := range rt.Hops {
+		ips = append(ips, h.IP.String())
+		if h.Received.NotHop != "" {
+			t.Errorf("hop %q is not a hop: %s", h.Raw, h.Received.NotHop)
+		}
+	}
+	if want := []string{"192.0.2.10", "198.51.100.7"}; strings.Join(ips, " ") != strings.Join(want, " ") {
+		t.Fatalf("hops from %v, want %v", ips, want)
+	}
+	if rt.Hops[0].Field != 5 || rt.Hops[1].Field != 6 {
+		t.Errorf("hops are header fields %d and %d, want 5 and 6", rt.Hops[0].Field, rt.Hops[1].Field)
+	}
+	for _, want := range []string{"Received field 1 (from the top) is not a hop", "mailbox retrieval (with POP3)",
+		"Received field 2 (from the top)", "qmail's record", "Received field 3 (from the top)", "content filter's pass"} {
+		if !strings.Contains(strings.Join(rt.Notes, "\n"), want) {
+			t.Errorf("notes %q do not say %q", rt.Notes, want)
+		}
+	}
+	// Options.Hop counts hops alone: hop 2 is the submission.
+	rt = analyze(r, m, Options{Hop: 2})
+	if rt.Boundary != 1 || rt.ClientIP.String() != "198.51.100.7" {
+		t.Errorf("hop 2 chosen: boundary %d, client %s", rt.Boundary, rt.ClientIP)
+	}
 }
