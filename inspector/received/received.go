@@ -1,12 +1,16 @@
 // Package received parses one Received header field (RFC 5321 section
 // 4.4) as real MTAs write it: Postfix, Exim, Sendmail, qmail, Microsoft
-// Exchange and Office 365, Gmail, Fastmail and Cyrus, Haraka, OpenSMTPD.
+// Exchange and Office 365, Gmail, Fastmail and Cyrus, Haraka, OpenSMTPD,
+// and the older ones of SpamAssassin's test suite (CommuniGate, Courier,
+// ecelerity, XMail, NAVGW, TIS smap, Exim 3).
 //
 // The grammar of RFC 5321 is a starting point, not a promise: each MTA puts
 // the sending host's HELO name, reverse-DNS name and address in its own
 // order and punctuation, and TLS details in its own comment. Parse reads
 // them all into one Received, and never gives up on a field: what it cannot
-// read is kept raw and explained in Note.
+// read is kept raw and explained in Note. Fields that record no hand-off
+// from one host to another (a fetchmail retrieval, a local submission, a
+// content filter's pass) are read as well, and say so in NotHop.
 package received
 
 import (
