@@ -2,6 +2,7 @@ package received
 
 import (
 	"net/netip"
+	"strconv"
 	"strings"
 )
 
@@ -36,19 +37,16 @@ func splitPort(s string) (string, bool) {
 	if i := strings.IndexByte(s, ':'); i > 0 && strings.Count(s, ":") == 1 && strings.Contains(s[:i], ".") {
 		return s[:i], true
 	}
-	if i := strings.LastIndexByte(s, '.'); strings.Count(s, ".") == 4 && allDigits(s[i+1:]) {
+	if i := strings.LastIndexByte(s, '.'); strings.Count(s, ".") == 4 && isPort(s[i+1:]) {
 		return s[:i], true
 	}
 	return s, false
 }
 
-func allDigits(s string) bool {
-	for i := 0; i < len(s); i++ {
-		if s[i] < '0' || s[i] > '9' {
-			return false
-		}
-	}
-	return s != ""
+// isPort reports a TCP port number, 0 to 65535.
+func isPort(s string) bool {
+	_, err := strconv.ParseUint(s, 10, 16)
+	return err == nil
 }
 
 // isHostName reports whether s looks like a host name rather than an
