@@ -10,28 +10,65 @@ import (
 )
 
 // judge turns what check learnt into a result word, a code, a reason and
-// warnings. The first problem in the order below decides the result; the
-// others that still matter become warnings.
+// warnings (RFC 6376 section 6.1). The first problem in the order below
+// decides the result: the signature's own semantics and its key (6.1.1,
+// 6.1.2), then the body (6.1.3), then the header signature and the times;
+// the others that still matter become warnings.
 func (c *check) judge(header []message.Field, opts Options) {
-	res := c.res
 	if c.parseErr != nil {
-		if c.parseErr.Code == CodeSkipped {
-			c.set(result.Neutral, CodeSkipped, c.parseErr.Reason)
-			return
-		}
-		why := "cannot be checked"
-		if c.parseErr.Code == CodeMalformed {
-			why += " because it is malformed"
-		}
-		c.set(result.Neutral, c.parseErr.Code, fmt.Sprintf("The DKIM signature%s %s: %s. Treat the message as if this signature were absent.", c.by(), why, c.parseErr.Reason))
+		c.judgeUnparsed()
 		return
 	}
-	sig, key := c.sig, c.key
 	expired, future := c.judgeTimes(opts)
-	dups := c.unsignedDuplicates(header)
+	c.warnAll(header, opts, expired)
+	v := c.keyVerdict()
+	if v == nil {
+		v = c.bodyVerdict()
+	}
+	if v == nil {
+		v = c.signatureVerdict(opts, expired, future)
+	}
+	if v == nil {
+		c.pass()
+		return
+	}
+	c.set(v.word, v.code, v.reason)
+	// Not a pass: keep the time and sha1 facts as warnings when they did not
+	// decide the result.
+	if v.code != CodeExpired && expired {
+		c.res.warn(CodeExpired, fmt.Sprintf("the signature has also expired (x=%s)", stamp(c.sig.Expiration)))
+	}
+	if v.code != CodeSHA1 && c.sig.Algorithm == RSASHA1 {
+		c.res.warn(CodeSHA1, "the signature uses rsa-sha1, which RFC 8301 forbids")
+	}
+}
 
-	// Facts that are warnings whatever the result, most important first.
-	for _, d := range dups {
+// verdict is a result word with its code and reason.
+type verdict struct {
+	word   result.Result
+	code   Code
+	reason string
+}
+
+// judgeUnparsed judges a signature that could not be read, or was not
+// read: it is neutral, as if absent (RFC 6376 section 6.1.1).
+func (c *check) judgeUnparsed() {
+	if c.parseErr.Code == CodeSkipped {
+		c.set(result.Neutral, CodeSkipped, c.parseErr.Reason)
+		return
+	}
+	why := "cannot be checked"
+	if c.parseErr.Code == CodeMalformed {
+		why += " because it is malformed"
+	}
+	c.set(result.Neutral, c.parseErr.Code, fmt.Sprintf("The DKIM signature%s %s: %s. Treat the message as if this signature were absent.", c.by(), why, c.parseErr.Reason))
+}
+
+// warnAll adds the facts that are warnings whatever the result, most
+// important first.
+func (c *check) warnAll(header []message.Field, opts Options, expired bool) {
+	res, sig, key := c.res, c.sig, c.key
+	for _, d := range c.unsignedDuplicates(header) {
 		c.warnDuplicate(d)
 	}
 	if res.BodyChecked && sig.Length >= 0 {
@@ -47,82 +84,107 @@ func (c *check) judge(header []message.Field, opts Options) {
 	if !expired && res.ExpiredNow {
 		res.warn(CodeExpiredSinceDelivery, fmt.Sprintf("expired since delivery: the signature was valid when the message was received (%s) but expired at %s (x=); this is normal for old messages", stamp(opts.Received), stamp(sig.Expiration)))
 	}
-	if key != nil && key.Testing {
-		res.warn(CodeTesting, "the key is marked as testing (t=y): the domain asks receivers to treat its mail as unsigned whatever the result")
-	}
-	if key != nil && key.Type == "rsa" && key.Bits >= 1024 && key.Bits < 2048 {
-		res.warn(CodeWeakKey, fmt.Sprintf("the key is a %d-bit RSA key: still accepted, but weak; RFC 8301 asks for at least 2048 bits", key.Bits))
-	}
 	if key != nil {
-		for _, w := range key.Warnings {
-			res.warn(CodeKeyRecord, w)
-		}
+		c.warnKey()
 	}
 	if !sig.Expiration.IsZero() && !sig.Timestamp.IsZero() && !sig.Expiration.After(sig.Timestamp) {
 		res.warn(CodeExpiresBeforeSigned, fmt.Sprintf("x= (%s) is not later than t= (%s): the signature was expired when it was made", stamp(sig.Expiration), stamp(sig.Timestamp)))
 	}
+}
 
-	crypto := c.cryptoSummary()
-	name := sig.LookupName
+// warnKey adds what is worth knowing about a usable key.
+func (c *check) warnKey() {
+	res, key := c.res, c.key
+	if key.Testing {
+		res.warn(CodeTesting, "the key is marked as testing (t=y): the domain asks receivers to treat its mail as unsigned whatever the result")
+	}
+	if key.Type == "rsa" && key.Bits >= 1024 && key.Bits < 2048 {
+		res.warn(CodeWeakKey, fmt.Sprintf("the key is a %d-bit RSA key: still accepted, but weak; RFC 8301 asks for at least 2048 bits", key.Bits))
+	}
+	for _, w := range key.Warnings {
+		res.warn(CodeKeyRecord, w)
+	}
+}
+
+// keyVerdict is the verdict when the signature's own semantics or its key
+// rule it out (RFC 6376 sections 6.1.1 and 6.1.2, RFC 8301), or nil.
+func (c *check) keyVerdict() *verdict {
+	sig, key, name := c.sig, c.key, c.sig.LookupName
 	switch {
 	case c.semErr != nil:
-		c.set(result.PermError, c.semErr.Code, capitalize(c.semErr.Reason)+". "+crypto)
+		return &verdict{result.PermError, c.semErr.Code, capitalize(c.semErr.Reason) + ". " + c.cryptoSummary()}
 	case c.keyErr != nil && c.keyErr.Code == CodeDNSError:
-		c.set(result.TempError, CodeDNSError, capitalize(c.keyErr.Reason)+".")
+		return &verdict{result.TempError, CodeDNSError, capitalize(c.keyErr.Reason) + "."}
 	case c.keyErr != nil:
-		c.set(result.PermError, c.keyErr.Code, capitalize(c.keyErr.Reason)+".")
+		return &verdict{result.PermError, c.keyErr.Code, capitalize(c.keyErr.Reason) + "."}
 	case key.Revoked:
-		c.set(result.PermError, CodeKeyRevoked, fmt.Sprintf("The key at %s has been revoked (its p= is empty): %s no longer vouches for signatures made with it. Old messages are often affected when a domain rotates its keys.", name, sig.Domain))
+		return &verdict{result.PermError, CodeKeyRevoked, fmt.Sprintf("The key at %s has been revoked (its p= is empty): %s no longer vouches for signatures made with it. Old messages are often affected when a domain rotates its keys.", name, sig.Domain)}
 	case !key.allowsEmail():
-		c.set(result.PermError, CodeServiceNotAllowed, fmt.Sprintf("The key at %s is restricted to the service s=%s, not e-mail, so it cannot vouch for a message.", name, strings.Join(key.Services, ":")))
+		return &verdict{result.PermError, CodeServiceNotAllowed, fmt.Sprintf("The key at %s is restricted to the service s=%s, not e-mail, so it cannot vouch for a message.", name, strings.Join(key.Services, ":"))}
 	case key.Type != sig.Algorithm.KeyType():
-		c.set(result.PermError, CodeKeyTypeMismatch, fmt.Sprintf("The signature uses %s, but the key at %s is an %s key (k=%s): the two do not belong together.", sig.Algorithm, name, key.Type, key.Type))
+		return &verdict{result.PermError, CodeKeyTypeMismatch, fmt.Sprintf("The signature uses %s, but the key at %s is an %s key (k=%s): the two do not belong together.", sig.Algorithm, name, key.Type, key.Type)}
 	case !key.allowsHash(sig.Algorithm.hashName()):
-		c.set(result.PermError, CodeHashNotAllowed, fmt.Sprintf("The key at %s allows only the hash algorithms h=%s, but the signature uses %s.", name, strings.Join(key.Hashes, ":"), sig.Algorithm.hashName()))
+		return &verdict{result.PermError, CodeHashNotAllowed, fmt.Sprintf("The key at %s allows only the hash algorithms h=%s, but the signature uses %s.", name, strings.Join(key.Hashes, ":"), sig.Algorithm.hashName())}
 	case key.Strict && !strings.EqualFold(sig.identityDomain(), sig.Domain):
-		c.set(result.PermError, CodeIdentityMismatch, fmt.Sprintf("The key at %s is marked strict (t=s), so the identity i=%s must be in %s itself, not in a subdomain. %s", name, sig.Identity, sig.Domain, crypto))
+		return &verdict{result.PermError, CodeIdentityMismatch, fmt.Sprintf("The key at %s is marked strict (t=s), so the identity i=%s must be in %s itself, not in a subdomain. %s", name, sig.Identity, sig.Domain, c.cryptoSummary())}
 	case key.Type == "rsa" && key.Bits < 1024:
-		c.set(result.Fail, CodeKeyTooWeak, fmt.Sprintf("The key at %s is a %d-bit RSA key. Keys under 1024 bits can be broken, so RFC 8301 forbids accepting them; anyone could have made this signature.", name, key.Bits))
+		return &verdict{result.Fail, CodeKeyTooWeak, fmt.Sprintf("The key at %s is a %d-bit RSA key. Keys under 1024 bits can be broken, so RFC 8301 forbids accepting them; anyone could have made this signature.", name, key.Bits)}
+	}
+	return nil
+}
+
+// bodyVerdict is the verdict when the body decides (RFC 6376 section
+// 6.1.3), or nil.
+func (c *check) bodyVerdict() *verdict {
+	res, sig := c.res, c.sig
+	switch {
 	case c.bodyErr != nil:
-		c.set(result.TempError, CodeBodyUnreadable, fmt.Sprintf("The body of the message could not be read (%v), so the signature by %s could not be checked; try again.", c.bodyErr, sig.Domain))
+		return &verdict{result.TempError, CodeBodyUnreadable, fmt.Sprintf("The body of the message could not be read (%v), so the signature by %s could not be checked; try again.", c.bodyErr, sig.Domain)}
 	case res.BodyChecked && res.BodyHashMatches && sig.Length > res.CanonicalBodyBytes:
 		// RFC 6376 section 3.5: l= "MUST NOT be larger than the actual
 		// number of octets in the canonicalized message body". The hash
 		// matches, so the body was not shortened after signing.
-		c.set(result.PermError, CodeLengthExceedsBody, fmt.Sprintf("The signature by %s says it covers the first %d bytes of the body (l=%d), but the body has only %d after canonicalisation. RFC 6376 (section 3.5) forbids an l= larger than the body, so the signature is invalid. Nothing was cut off after signing (the body hash matches the body as it is): the signer wrote a wrong length. %s", sig.Domain, sig.Length, sig.Length, res.CanonicalBodyBytes, crypto))
+		return &verdict{result.PermError, CodeLengthExceedsBody, fmt.Sprintf("The signature by %s says it covers the first %d bytes of the body (l=%d), but the body has only %d after canonicalisation. RFC 6376 (section 3.5) forbids an l= larger than the body, so the signature is invalid. Nothing was cut off after signing (the body hash matches the body as it is): the signer wrote a wrong length. %s", sig.Domain, sig.Length, sig.Length, res.CanonicalBodyBytes, c.cryptoSummary())}
 	case res.BodyChecked && !res.BodyHashMatches:
-		c.set(result.Fail, CodeBodyHashMismatch, fmt.Sprintf("The body was changed after %s signed it: its hash (%s) does not match the one in the signature (bh=%s). A mailing-list footer, a disclaimer added by a server, or a change of encoding on the way are the usual causes; the signature vouches for nothing now.", sig.Domain, res.BodyHashComputed, res.BodyHashExpected))
+		return &verdict{result.Fail, CodeBodyHashMismatch, fmt.Sprintf("The body was changed after %s signed it: its hash (%s) does not match the one in the signature (bh=%s). A mailing-list footer, a disclaimer added by a server, or a change of encoding on the way are the usual causes; the signature vouches for nothing now.", sig.Domain, res.BodyHashComputed, res.BodyHashExpected)}
+	}
+	return nil
+}
+
+// signatureVerdict is the verdict when the header signature, its algorithm
+// (RFC 8301) or its times decide, or nil.
+func (c *check) signatureVerdict(opts Options, expired, future bool) *verdict {
+	sig, name := c.sig, c.sig.LookupName
+	switch {
 	case c.valid == nil:
-		c.set(result.PermError, CodeSignatureMismatch, fmt.Sprintf("The signature could not be checked with the key at %s.", name))
+		return &verdict{result.PermError, CodeSignatureMismatch, fmt.Sprintf("The signature could not be checked with the key at %s.", name)}
 	case !*c.valid:
-		c.set(result.Fail, CodeSignatureMismatch, fmt.Sprintf("The signature does not match the key at %s: the signed header fields (%s) were changed after signing, or the signature was made with another key.%s", name, strings.Join(sig.Headers, ", "), bodyNote(res)))
+		return &verdict{result.Fail, CodeSignatureMismatch, fmt.Sprintf("The signature does not match the key at %s: the signed header fields (%s) were changed after signing, or the signature was made with another key.%s", name, strings.Join(sig.Headers, ", "), bodyNote(c.res))}
 	case sig.Algorithm == RSASHA1:
-		c.set(result.Fail, CodeSHA1, fmt.Sprintf("The signature uses rsa-sha1, which RFC 8301 forbids because SHA-1 collisions can be forged. %s", crypto))
+		return &verdict{result.Fail, CodeSHA1, fmt.Sprintf("The signature uses rsa-sha1, which RFC 8301 forbids because SHA-1 collisions can be forged. %s", c.cryptoSummary())}
 	case expired:
-		c.set(result.PermError, CodeExpired, fmt.Sprintf("The signature expired at %s (x=), %s. %s", stamp(sig.Expiration), c.moment(opts), crypto))
+		return &verdict{result.PermError, CodeExpired, fmt.Sprintf("The signature expired at %s (x=), %s. %s", stamp(sig.Expiration), c.moment(opts), c.cryptoSummary())}
 	case future:
-		c.set(result.Neutral, CodeFuture, fmt.Sprintf("The signature says it was made at %s (t=), %s; a signer's clock that wrong, or a forged time, means the signature is ignored. %s", stamp(sig.Timestamp), c.momentFuture(opts), crypto))
-	default:
-		reason := fmt.Sprintf("Valid signature by %s: the signed header fields (%s) and the body are exactly as %s signed them.", sig.Domain, strings.Join(sig.Headers, ", "), sig.Domain)
-		if !res.BodyChecked {
-			reason = fmt.Sprintf("The header signature by %s is valid: the signed header fields (%s) are as %s signed them, but the body was not available, so it was not checked.", sig.Domain, strings.Join(sig.Headers, ", "), sig.Domain)
-		}
-		code := CodeOK
-		if len(res.Warnings) > 0 {
-			code = res.Warnings[0].Code
-			reason += " However, " + res.Warnings[0].Text + "."
-		}
-		c.set(result.Pass, code, reason)
-		return
+		return &verdict{result.Neutral, CodeFuture, fmt.Sprintf("The signature says it was made at %s (t=), %s; a signer's clock that wrong, or a forged time, means the signature is ignored. %s", stamp(sig.Timestamp), c.momentFuture(opts), c.cryptoSummary())}
 	}
-	// Not a pass: keep the time and sha1 facts as warnings when they did not
-	// decide the result.
-	if res.Code != CodeExpired && expired {
-		res.warn(CodeExpired, fmt.Sprintf("the signature has also expired (x=%s)", stamp(sig.Expiration)))
+	return nil
+}
+
+// pass sets the result of a signature that verified, with its most
+// important warning as its code.
+func (c *check) pass() {
+	res, sig := c.res, c.sig
+	signed := strings.Join(sig.Headers, ", ")
+	reason := fmt.Sprintf("Valid signature by %s: the signed header fields (%s) and the body are exactly as %s signed them.", sig.Domain, signed, sig.Domain)
+	if !res.BodyChecked {
+		reason = fmt.Sprintf("The header signature by %s is valid: the signed header fields (%s) are as %s signed them, but the body was not available, so it was not checked.", sig.Domain, signed, sig.Domain)
 	}
-	if res.Code != CodeSHA1 && sig.Algorithm == RSASHA1 {
-		res.warn(CodeSHA1, "the signature uses rsa-sha1, which RFC 8301 forbids")
+	code := CodeOK
+	if len(res.Warnings) > 0 {
+		code = res.Warnings[0].Code
+		reason += " However, " + res.Warnings[0].Text + "."
 	}
+	c.set(result.Pass, code, reason)
 }
 
 // uncheckedBody says why the body hash was not checked, or "" if it was.
