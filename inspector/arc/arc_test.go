@@ -220,6 +220,14 @@ func TestValidate(t *testing.T) {
 			result:     result.Pass, code: CodeBodyNotChecked, reasonHas: "the body was not available",
 		},
 		{
+			name: "header saved without its body",
+			build: func(t *testing.T, a, l, f *sealer) []byte {
+				head, _, _ := bytes.Cut(twoHops(t, a, l, f), []byte("\r\n\r\n"))
+				return append(head, "\r\n"...)
+			},
+			result: result.Pass, code: CodeBodyNotChecked, reasonHas: "not available",
+		},
+		{
 			name: "newest seal says fail",
 			build: func(t *testing.T, a, l, f *sealer) []byte {
 				return f.seal(t, forwardThroughList(t, a, l), "arc=fail", "fail", 1704189700)
