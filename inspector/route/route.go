@@ -18,12 +18,12 @@ package route
 import (
 	"context"
 	"fmt"
-	"net/mail"
 	"net/netip"
 	"slices"
 	"strings"
 	"time"
 
+	"github.com/mailinspector/mailinspector/inspector/address"
 	"github.com/mailinspector/mailinspector/inspector/internal/domain"
 	"github.com/mailinspector/mailinspector/inspector/message"
 	"github.com/mailinspector/mailinspector/inspector/received"
@@ -317,8 +317,8 @@ func (rt *Route) recipient(m *message.Message, opts Options) {
 		}
 	}
 	if f := m.First("To"); f != nil {
-		if list, err := mail.ParseAddressList(f.Value); err == nil && len(list) > 0 {
-			if d := domainOf(list[0].Address); d != "" {
+		if list, err := address.ParseList(f.RawValue()); err == nil && len(list.Mailboxes) > 0 {
+			if d := domainOf(list.Mailboxes[0].Address); d != "" {
 				rt.RecipientDomain, rt.RecipientDomainSource = d, SourceTo
 			}
 		}
