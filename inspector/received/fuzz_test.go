@@ -44,8 +44,8 @@ func FuzzParse(f *testing.F) {
 		if r == nil {
 			t.Fatal("nil Received")
 		}
-		if r.Raw != unfold(raw) {
-			t.Fatalf("Raw = %q, want %q", r.Raw, unfold(raw))
+		if r.Raw != squeezeSpace(raw) {
+			t.Fatalf("Raw = %q, want %q", r.Raw, squeezeSpace(raw))
 		}
 		if err != nil && r.Note == "" {
 			t.Fatalf("error %v without a note", err)

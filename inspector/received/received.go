@@ -99,7 +99,7 @@ var ErrUnreadable = errors.New("received: no from or by clause")
 // hop could be read; the Received then carries Raw and a Note saying so.
 // Lesser problems (no date, an unclosed comment) are only noted.
 func Parse(raw string) (*Received, error) {
-	r := &Received{Raw: unfold(raw)}
+	r := &Received{Raw: squeezeSpace(raw)}
 	var notes []string
 	text := r.Raw
 	if text == "" {

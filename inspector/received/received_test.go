@@ -200,7 +200,7 @@ func checkFixtures(t *testing.T, tests []fixtureCase) {
 			continue
 		}
 		checkReceived(t, tt.file, tt.index, got, tt.want, tt.note)
-		if got.Raw != unfold(raw) {
+		if got.Raw != squeezeSpace(raw) {
 			t.Errorf("%s[%d]: Raw = %q, want the unfolded field", tt.file, tt.index, got.Raw)
 		}
 	}
@@ -246,7 +246,7 @@ func TestParseUnreadable(t *testing.T) {
 		if got.Note == "" {
 			t.Errorf("Parse(%q) has no note", raw)
 		}
-		if got.Raw != unfold(raw) {
+		if got.Raw != squeezeSpace(raw) {
 			t.Errorf("Parse(%q).Raw = %q", raw, got.Raw)
 		}
 	}

@@ -117,8 +117,10 @@ func ScanComment(s string) (string, int, bool) {
 	return s[1:], len(s), false
 }
 
-// unfold joins a folded header value into one line, with every run of white
-// space (folding included) turned into a single space.
-func unfold(s string) string {
+// squeezeSpace turns every run of white space, folding included, into a
+// single space. It is more than RFC 5322 unfolding (message.Unfold): MTAs
+// align Received clauses with runs of spaces, which mean nothing, and Raw
+// is compared and shown in this one form.
+func squeezeSpace(s string) string {
 	return strings.Join(strings.Fields(s), " ")
 }
