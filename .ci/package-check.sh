@@ -85,6 +85,10 @@ open_with() {
 		log_excerpt "$LOGS/$name.log"
 		return
 	fi
+	# xdg-open starts the app as no child of ours: track it too, so that
+	# the cleanup waits for it before removing its home.
+	local app
+	app=$(xdotool getwindowpid "$w" 2>/dev/null) && X11_PIDS+=("$app")
 	xdotool windowsize "$w" 800 600
 	if wait_title "$w" "— newsletter.eml" && wait_checked "$w" && sleep 0.5 && shot "$w" "$OUT/$name.png"; then
 		pass "$name opens the message in the installed app ($OUT/$name.png)"

@@ -136,6 +136,15 @@ x11_cleanup() {
 	for p in "${X11_PIDS[@]}"; do
 		kill "$p" 2>/dev/null || true
 	done
+	# Let them exit, so that a caller removing their home does not race an
+	# app still saving its preferences there.
+	for p in "${X11_PIDS[@]}"; do
+		for _ in $(seq 30); do
+			kill -0 "$p" 2>/dev/null || break
+			sleep 0.1
+		done
+		kill -9 "$p" 2>/dev/null || true
+	done
 	X11_PIDS=()
 }
 
