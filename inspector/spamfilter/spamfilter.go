@@ -27,6 +27,7 @@ import (
 	"github.com/mailinspector/mailinspector/inspector/internal/domain"
 	"github.com/mailinspector/mailinspector/inspector/internal/text"
 	"github.com/mailinspector/mailinspector/inspector/message"
+	"github.com/mailinspector/mailinspector/inspector/recorded"
 )
 
 // Filters (Filter.Filter).
@@ -83,18 +84,10 @@ type Field struct {
 	Index int    `json:"index"`
 }
 
-// Receiver identifies the receiving side, as for recorded.Choose: Host is
-// the by-host of the boundary hop's Received field, Received that field's
-// index in the header (-1 when unknown).
-type Receiver struct {
-	Host     string
-	Received int
-}
-
 // exchangeOnline says whether the boundary hop was received by Exchange
 // Online (Microsoft 365 or Outlook.com): its servers are named under
 // outlook.com (…mail.protection.outlook.com, …prod.outlook.com).
-func (r Receiver) exchangeOnline() bool {
+func exchangeOnline(r recorded.Receiver) bool {
 	return domain.Within(r.Host, "outlook.com") || domain.Within(r.Host, "outlook.office365.com")
 }
 
@@ -120,10 +113,11 @@ var families = []family{
 		host: rspamdHost, decode: decodeRspamd},
 }
 
-// Read decodes the spam-filter fields of m: one Filter per filter whose
+// Read decodes the spam-filter fields of m, for the receiver rcv (the
+// boundary hop, as for recorded.Choose): one Filter per filter whose
 // fields are present, in the order microsoft, spamassassin, rspamd; an
 // empty list when there are none.
-func Read(m *message.Message, rcv Receiver) []Filter {
+func Read(m *message.Message, rcv recorded.Receiver) []Filter {
 	out := []Filter{}
 	for _, fam := range families {
 		if f, ok := readFamily(m, rcv, fam); ok {
@@ -135,13 +129,13 @@ func Read(m *message.Message, rcv Receiver) []Filter {
 
 // trust says which fields of m the receiver wrote.
 type trust struct {
-	rcv Receiver
+	rcv recorded.Receiver
 	// arrival is the index of the next Received field below the
 	// receiver's: from there on, every field came with the message.
 	arrival int
 }
 
-func newTrust(m *message.Message, rcv Receiver) trust {
+func newTrust(m *message.Message, rcv recorded.Receiver) trust {
 	t := trust{rcv: rcv, arrival: len(m.Header)}
 	if rcv.Received < 0 {
 		return t
@@ -184,14 +178,14 @@ func (t trust) namesReceiver(m *message.Message, fam family) string {
 // readFamily picks, for each field name of fam, the instance to read: the
 // receiver's when one is, else the topmost (shown untrusted). When some of
 // the family's fields are the receiver's, only those are read.
-func readFamily(m *message.Message, rcv Receiver, fam family) (Filter, bool) {
+func readFamily(m *message.Message, rcv recorded.Receiver, fam family) (Filter, bool) {
 	type pick struct {
 		index   int
 		trusted bool
 	}
 	t := newTrust(m, rcv)
 	named := t.namesReceiver(m, fam)
-	appended := fam.appended && rcv.exchangeOnline()
+	appended := fam.appended && exchangeOnline(rcv)
 	picks := map[string]pick{}
 	anyTrusted := false
 	for _, name := range fam.fields {
@@ -231,7 +225,7 @@ func readFamily(m *message.Message, rcv Receiver, fam family) (Filter, bool) {
 	return f, true
 }
 
-func why(rcv Receiver, trusted, appended bool, named string) string {
+func why(rcv recorded.Receiver, trusted, appended bool, named string) string {
 	switch {
 	case trusted && appended:
 		return "written by the receiving side: above the Received field of the receiver " + rcv.Host +

@@ -7,11 +7,12 @@ import (
 	"testing"
 
 	"github.com/mailinspector/mailinspector/inspector/message"
+	"github.com/mailinspector/mailinspector/inspector/recorded"
 )
 
 // load parses a fixture and names its receiver: the Received field whose
 // by-host is host.
-func load(t *testing.T, name, host string) (*message.Message, Receiver) {
+func load(t *testing.T, name, host string) (*message.Message, recorded.Receiver) {
 	t.Helper()
 	b, err := os.ReadFile("testdata/" + name)
 	if err != nil {
@@ -21,7 +22,7 @@ func load(t *testing.T, name, host string) (*message.Message, Receiver) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	rcv := Receiver{Host: host, Received: -1}
+	rcv := recorded.Receiver{Host: host, Received: -1}
 	for i, f := range m.Header {
 		if strings.EqualFold(f.Name, "Received") && strings.Contains(message.Unfold(f.RawValue()), "by "+host+" ") {
 			rcv.Received = i
@@ -101,7 +102,7 @@ func TestMicrosoft(t *testing.T) {
 
 	// Another receiver: nothing is the receiver's; the topmost copies
 	// (the sender's SCL -1) are shown, untrusted.
-	f = only(t, Read(m, Receiver{Host: "mx.inbox.example", Received: rcv.Received}), Microsoft)
+	f = only(t, Read(m, recorded.Receiver{Host: "mx.inbox.example", Received: rcv.Received}), Microsoft)
 	if f.Trusted || f.Verdict != VerdictNotSpam {
 		t.Errorf("not Exchange Online: trusted %v verdict %s; want untrusted not_spam", f.Trusted, f.Verdict)
 	}
@@ -172,7 +173,7 @@ func TestSpamAssassinReport(t *testing.T) {
 	}
 
 	// With the receiver unknown, nothing is trusted.
-	f = only(t, Read(m, Receiver{Received: -1}), SpamAssassin)
+	f = only(t, Read(m, recorded.Receiver{Received: -1}), SpamAssassin)
 	if f.Trusted {
 		t.Error("trusted without a receiver")
 	}
@@ -196,7 +197,7 @@ func TestRspamd(t *testing.T) {
 
 	// A server of another organisation: the fields below its Received
 	// field are not its own.
-	f = only(t, Read(m, Receiver{Host: "mx.other.example", Received: rcv.Received}), Rspamd)
+	f = only(t, Read(m, recorded.Receiver{Host: "mx.other.example", Received: rcv.Received}), Rspamd)
 	if f.Trusted {
 		t.Errorf("trusted for another receiver: %s", f.Why)
 	}
@@ -207,7 +208,7 @@ func TestNone(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	fs := Read(m, Receiver{Received: -1})
+	fs := Read(m, recorded.Receiver{Received: -1})
 	if fs == nil || len(fs) != 0 {
 		t.Errorf("Read = %#v, want an empty list", fs)
 	}
