@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"strings"
 
+	"github.com/mailinspector/mailinspector/inspector/arc"
 	"github.com/mailinspector/mailinspector/inspector/dkim"
 	"github.com/mailinspector/mailinspector/inspector/dmarc"
 	"github.com/mailinspector/mailinspector/inspector/internal/domain"
@@ -17,11 +18,16 @@ import (
 //
 // fail when
 //   - DMARC fails and the From domain's policy is quarantine or reject;
-//   - a DKIM signature of the From domain (its organisational domain) fails:
-//     the message was changed, or the signature forged;
+//   - a DKIM signature of the From domain (its organisational domain)
+//     fails and nothing else authenticates the From domain (neither DMARC
+//     nor an SPF pass for the From domain's organisation): the message was
+//     changed, or the signature forged;
 //   - the From field is missing, repeated, or holds several addresses.
 //
 // warn when none of those, but
+//   - a DKIM signature of the From domain fails while DMARC or SPF
+//     authenticates the sender: sent by the domain's server, but changed
+//     after signing (the headline says so);
 //   - DMARC fails under p=none, or the From domain publishes no DMARC
 //     record, or DMARC could not be evaluated (temperror, permerror);
 //   - SPF gives softfail or fail (without DMARC failing), or DNS errors
@@ -33,14 +39,23 @@ import (
 //   - the message carries Authentication-Results that claim to come from
 //     someone other than the receiving server, or the receiver's recorded
 //     results differ from ours;
-//   - only the header was available, so no body hash was verified.
+//   - only the header was available, so no body hash was verified;
+//   - any other row of an authentication check is amber or red.
 //
 // pass when DMARC passes and nothing above applies.
+//
+// Every row takes its status from status.go, the one status language;
+// the headline is chosen so that no row says the opposite (see
+// TestHeadlineAgreesWithRows): a green DMARC row never sits under "Not
+// genuine", a red row never under "Genuine".
 
 // finding is one fact that weighs on the verdict.
 type finding struct {
-	status string // VerdictFail or VerdictWarn
-	text   string
+	// mechanism is the row the finding comes from ("" for the message as
+	// a whole).
+	mechanism string
+	status    Status // StatusBad, StatusCaution or StatusNotChecked
+	text      string
 	// headline, when set, is the verdict's sentence if this finding is the
 	// most serious one.
 	headline string
@@ -65,22 +80,23 @@ func summarize(r *Report, partial bool) {
 	j.tls()
 	j.recorded()
 	if r.HeaderOnly {
-		j.add(VerdictWarn, "Only the header was available: the body could not be checked against the DKIM body hashes.")
+		j.add("", StatusCaution, "Only the header was available: the body could not be checked against the DKIM body hashes.")
 	}
+	j.rowsWeigh()
 	r.Summary = ordered(j.rows)
 	r.Verdict, r.Headline, r.Reasons = j.overall()
 }
 
-func (j *judge) add(status, text string) {
-	j.findings = append(j.findings, finding{status: status, text: text})
+func (j *judge) add(mech string, status Status, text string) {
+	j.findings = append(j.findings, finding{mechanism: mech, status: status, text: text})
 }
 
-func (j *judge) addHeadline(status, text, headline string) {
-	j.findings = append(j.findings, finding{status, text, headline})
+func (j *judge) addHeadline(mech string, status Status, text, headline string) {
+	j.findings = append(j.findings, finding{mech, status, text, headline})
 }
 
-func (j *judge) row(mech string, word result.Result, status, reason string) {
-	j.rows = append(j.rows, Row{Mechanism: mech, Result: word, Status: status, Reason: reason})
+func (j *judge) row(mech string, word result.Result, status Status, reason string) {
+	j.rows = append(j.rows, Row{Mechanism: mech, Result: word, Status: string(status), Reason: Sentence(reason)})
 }
 
 // missing adds the row of a check that has no result (yet).
@@ -89,7 +105,27 @@ func (j *judge) missing(mech string) {
 		j.row(mech, result.None, StatusPending, "checking…")
 		return
 	}
-	j.row(mech, result.None, VerdictNone, NotEvaluated)
+	j.row(mech, result.None, StatusNotChecked, NotEvaluated)
+}
+
+// rowsWeigh makes every amber or red row of an authentication check count
+// against the verdict, so that a "Genuine" headline never sits above one.
+// TLS says who could read the message, not who sent it, and does not
+// count.
+func (j *judge) rowsWeigh() {
+	for _, row := range j.rows {
+		st := StatusOf(row.Status)
+		if row.Mechanism == "TLS" || st != StatusCaution && st != StatusBad {
+			continue
+		}
+		found := false
+		for _, f := range j.findings {
+			found = found || f.mechanism == row.Mechanism
+		}
+		if !found {
+			j.add(row.Mechanism, StatusCaution, row.Reason)
+		}
+	}
 }
 
 func (j *judge) dmarc() {
@@ -99,41 +135,38 @@ func (j *judge) dmarc() {
 		return
 	}
 	reason := d.Reason
-	switch d.Result {
-	case result.Pass:
-		j.row("DMARC", d.Result, VerdictPass, reason)
-	case result.Fail:
+	status := j.r.DMARCStatus()
+	switch {
+	case d.Result == result.Pass:
+		if s := brokenOwnSignature(j.r); s != nil && !d.DKIMAligned {
+			reason = fmt.Sprintf("DMARC passed through SPF alone: the message came from a server that %s allows to send its mail. "+
+				"The DKIM signature of %s does not verify, so its content is not vouched for.", j.r.From.Domain, s.Domain)
+		}
+	case d.Result == result.Fail:
 		headline := ""
-		if sealer, ok := j.arcVouches("dmarc", d.Domain); ok {
+		if sealer, ok := arcVouches(j.r.ARC, "dmarc", d.Domain); ok {
 			// Anyone can seal with their own domain, so the claim is told,
 			// not believed: it never lifts an enforced policy.
 			reason = fmt.Sprintf("%s %s, which forwarded the message, says with a valid ARC seal that DMARC passed when it received it: if you trust %s (a list you subscribed to, say), the forwarder probably changed the message.", reason, sealer, sealer)
 			headline = fmt.Sprintf("Not authenticated as coming from %s (its DMARC policy fails), though %s, which forwarded it, says it passed on arrival.", d.Domain, sealer)
 		}
 		if d.Enforced() {
-			j.addHeadline(VerdictFail, reason, headline)
-			j.row("DMARC", d.Result, VerdictFail, reason)
+			j.addHeadline("DMARC", StatusBad, reason, headline)
 		} else {
-			j.add(VerdictWarn, reason)
-			j.row("DMARC", d.Result, VerdictWarn, reason)
+			j.add("DMARC", StatusCaution, reason)
 		}
+	case fromUnreadable(d):
+		// Our reader could not find the author: a limit of ours as
+		// likely as a fault of the message, so the message is not
+		// judged, only said to be unchecked.
+		j.addHeadline("DMARC", StatusNotChecked, reason, "Could not check who sent this message: its From address could not be read. "+firstSentence(reason))
+	case fromProblem(d):
+		// No single author: a spoofing trick, not a detail.
+		j.add("DMARC", StatusBad, reason)
 	default:
-		switch {
-		case fromUnreadable(d):
-			// Our reader could not find the author: a limit of ours as
-			// likely as a fault of the message, so the message is not
-			// judged, only said to be unchecked.
-			j.addHeadline(VerdictNone, reason, "Could not check who sent this message: its From address could not be read. "+firstSentence(reason))
-			j.row("DMARC", d.Result, VerdictNone, reason)
-		case fromProblem(d):
-			// No single author: a spoofing trick, not a detail.
-			j.add(VerdictFail, reason)
-			j.row("DMARC", d.Result, VerdictFail, reason)
-		default:
-			j.add(VerdictWarn, reason)
-			j.row("DMARC", d.Result, VerdictWarn, reason)
-		}
+		j.add("DMARC", StatusCaution, reason)
 	}
+	j.row("DMARC", d.Result, status, reason)
 }
 
 // fromProblem reports a From field that names no single author: missing,
@@ -152,6 +185,28 @@ func fromUnreadable(d *dmarc.Result) bool {
 	return d.Code == dmarc.CodeBadFrom || d.Code == dmarc.CodeBadDomain
 }
 
+// brokenOwnSignature is a failing DKIM signature of the From domain's
+// organisation that no valid ARC chain vouches for, or nil.
+func brokenOwnSignature(r *Report) *dkim.Result {
+	author := r.From.Domain
+	for _, s := range r.DKIM {
+		if s != nil && s.Result == result.Fail && author != "" && domain.SameOrg(s.Domain, author) {
+			if _, ok := arcVouches(r.ARC, "dkim", s.Domain); !ok {
+				return s
+			}
+		}
+	}
+	return nil
+}
+
+// spfAuthenticates says whether SPF passed for the From domain's
+// organisation: the message came from a server the author's domain
+// allows.
+func (j *judge) spfAuthenticates() bool {
+	s, author := j.r.SPF, j.r.From.Domain
+	return s != nil && s.Result == result.Pass && author != "" && s.Domain != "" && domain.SameOrg(s.Domain, author)
+}
+
 func (j *judge) dkim() {
 	sigs := j.r.DKIM
 	if sigs == nil {
@@ -160,35 +215,48 @@ func (j *judge) dkim() {
 	}
 	if len(sigs) == 0 {
 		reason := "The message is not DKIM-signed: nothing vouches that its content is unchanged or who sent it."
-		j.add(VerdictWarn, reason)
-		j.row("DKIM", result.None, VerdictWarn, reason)
+		j.add("DKIM", StatusCaution, reason)
+		j.row("DKIM", result.None, ResultStatus(result.None, Expected), reason)
 		return
 	}
 	author := j.r.From.Domain
+	dmarcPass := j.r.DMARC != nil && j.r.DMARC.Result == result.Pass
 	var best *dkim.Result
-	status := VerdictFail
+	var status Status
 	for _, s := range sigs {
 		own := author != "" && domain.SameOrg(s.Domain, author)
 		switch {
 		case s.Result == result.Pass:
 			for _, w := range s.Warnings {
 				if warnsVerdict(w.Code) {
-					j.add(VerdictWarn, fmt.Sprintf("DKIM signature of %s: %s", s.Domain, w.Text))
+					j.add("DKIM", StatusCaution, fmt.Sprintf("DKIM signature of %s: %s", s.Domain, w.Text))
 				}
 			}
 		case s.Result == result.Fail && own:
-			if sealer, ok := j.arcVouches("dkim", s.Domain); ok {
-				j.add(VerdictWarn, fmt.Sprintf("The DKIM signature of %s no longer verifies, but %s, which forwarded the message, vouches with a valid ARC seal that it passed when it arrived there: the forwarder changed the message (a footer, a subject tag). %s", s.Domain, sealer, s.Reason))
+			if sealer, ok := arcVouches(j.r.ARC, "dkim", s.Domain); ok {
+				j.add("DKIM", StatusCaution, fmt.Sprintf("The DKIM signature of %s no longer verifies, but %s, which forwarded the message, vouches with a valid ARC seal that it passed when it arrived there: the forwarder changed the message (a footer, a subject tag). %s", s.Domain, sealer, s.Reason))
 				break
 			}
-			j.addHeadline(VerdictFail, fmt.Sprintf("The DKIM signature of the From domain %s fails: %s", s.Domain, s.Reason),
-				fmt.Sprintf("Not genuine: the message is not as %s signed it, so it cannot be trusted to come from %s.", s.Domain, s.Domain))
+			text := fmt.Sprintf("The DKIM signature of the From domain %s fails: %s", s.Domain, s.Reason)
+			switch {
+			case dmarcPass && j.r.DMARC.DKIMAligned:
+				// Another signature of the author's domain passes.
+				j.addHeadline("DKIM", StatusCaution, text, fmt.Sprintf("Authenticated as coming from %s by another of its signatures, but one of its DKIM signatures does not verify: part of the message may have been changed after signing.", author))
+			case dmarcPass || j.spfAuthenticates():
+				// Sent from a server the author's domain allows, but the
+				// content is not what it signed: a changed invoice is the
+				// fraud this catches, so it fails, and says what passed.
+				j.addHeadline("DKIM", StatusBad, text, fmt.Sprintf("Not genuine as it stands: sent by a server that %s allows, but changed after %s signed it, so its content cannot be trusted.", author, s.Domain))
+			default:
+				j.addHeadline("DKIM", StatusBad, text,
+					fmt.Sprintf("Not genuine: the message is not as %s signed it, so it cannot be trusted to come from %s.", s.Domain, s.Domain))
+			}
 		case s.Result == result.TempError:
-			j.add(VerdictWarn, fmt.Sprintf("The DKIM signature of %s could not be checked: %s", s.Domain, s.Reason))
+			j.add("DKIM", StatusCaution, fmt.Sprintf("The DKIM signature of %s could not be checked: %s", s.Domain, s.Reason))
 		case own:
-			j.add(VerdictWarn, fmt.Sprintf("The DKIM signature of the From domain %s does not verify: %s", s.Domain, s.Reason))
+			j.add("DKIM", StatusCaution, fmt.Sprintf("The DKIM signature of the From domain %s does not verify: %s", s.Domain, s.Reason))
 		}
-		if st := sigStatus(s); better(st, status) || best == nil {
+		if st := j.r.SignatureStatus(s); best == nil || better(s, st, best, status) {
 			best, status = s, st
 		}
 	}
@@ -229,33 +297,25 @@ func warnsAny(s *dkim.Result) bool {
 	return false
 }
 
-// sigStatus is the row status of one signature.
-func sigStatus(s *dkim.Result) string {
-	switch s.Result {
-	case result.Pass:
-		if warnsAny(s) {
-			return VerdictWarn
-		}
-		return VerdictPass
-	case result.Fail, result.PermError:
-		return VerdictFail
-	}
-	return VerdictWarn
+// better says whether signature a (of status sa) represents the DKIM row
+// better than b: a clean pass, then a pass with a caveat, then a
+// failure that weighs, then one that does not.
+func better(a *dkim.Result, sa Status, b *dkim.Result, sb Status) bool {
+	return sigRank(a, sa) < sigRank(b, sb)
 }
 
-// better orders statuses for choosing the row's representative signature.
-func better(a, b string) bool { return rank(a) < rank(b) }
-
-func rank(s string) int {
-	switch s {
-	case VerdictPass:
+func sigRank(s *dkim.Result, st Status) int {
+	switch {
+	case s.Result == result.Pass && st == StatusGood:
 		return 0
-	case VerdictWarn:
+	case s.Result == result.Pass:
 		return 1
-	case VerdictFail:
+	case st == StatusBad:
 		return 2
+	case st == StatusCaution:
+		return 3
 	}
-	return 3
+	return 4
 }
 
 func (j *judge) spf() {
@@ -264,19 +324,15 @@ func (j *judge) spf() {
 		j.missing("SPF")
 		return
 	}
-	status := VerdictWarn
 	switch s.Result {
-	case result.Pass:
-		status = VerdictPass
 	case result.Fail:
-		status = VerdictFail
 		if j.r.DMARC == nil || j.r.DMARC.Result != result.Fail {
-			j.add(VerdictWarn, s.Reason)
+			j.add("SPF", StatusCaution, s.Reason)
 		}
 	case result.SoftFail, result.TempError, result.PermError:
-		j.add(VerdictWarn, s.Reason)
+		j.add("SPF", StatusCaution, s.Reason)
 	}
-	j.row("SPF", s.Result, status, s.Reason)
+	j.row("SPF", s.Result, j.r.SPFStatus(), s.Reason)
 }
 
 func (j *judge) arc() {
@@ -286,14 +342,10 @@ func (j *judge) arc() {
 		return
 	}
 	switch a.Result {
-	case result.Pass:
-		j.row("ARC", a.Result, VerdictPass, a.Reason)
-	case result.Fail:
-		j.add(VerdictWarn, a.Reason)
-		j.row("ARC", a.Result, VerdictWarn, a.Reason)
-	default:
-		j.row("ARC", a.Result, VerdictNone, a.Reason)
+	case result.Fail, result.TempError, result.PermError:
+		j.add("ARC", StatusCaution, a.Reason)
 	}
+	j.row("ARC", a.Result, ARCStatus(a.Result), a.Reason)
 }
 
 // tls summarises encryption on the route: every hop encrypted, some not,
@@ -305,14 +357,14 @@ func (j *judge) tls() {
 	}
 	hops := j.r.Route
 	if len(hops) == 0 {
-		j.row("TLS", result.None, VerdictNone, "The message has no Received fields: the route is unknown.")
+		j.row("TLS", result.None, StatusNotChecked, "The message has no Received fields: the route is unknown.")
 		return
 	}
 	var plain []string
 	for _, h := range hops {
 		// A hand-off inside one organisation (the recipient's, or the
 		// sender's own relays) does not cross the internet.
-		if !h.Encrypted && !h.Internal && !privateHop(h) && !domain.SameOrg(hostOf(h.From, h.HELO), h.By) {
+		if HopStatus(h) == StatusCaution {
 			name := h.From
 			if name == "" {
 				name = "an unnamed host"
@@ -321,10 +373,10 @@ func (j *judge) tls() {
 		}
 	}
 	if len(plain) == 0 {
-		j.row("TLS", result.Pass, VerdictPass, fmt.Sprintf("Every hand-off between organisations was encrypted (%s).", plural(len(hops), "hop")))
+		j.row("TLS", result.Pass, StatusGood, fmt.Sprintf("Every hand-off between organisations was encrypted (%s).", plural(len(hops), "hop")))
 		return
 	}
-	j.row("TLS", result.None, VerdictWarn, fmt.Sprintf("Not marked as encrypted (%d of %s): %s. Anyone on the path could have read the message there.",
+	j.row("TLS", result.None, StatusCaution, fmt.Sprintf("Not marked as encrypted (%d of %s): %s. Anyone on the path could have read the message there.",
 		len(plain), plural(len(hops), "hop"), strings.Join(plain, "; ")))
 }
 
@@ -335,28 +387,28 @@ func (j *judge) recorded() {
 		return
 	}
 	for _, u := range c.Untrusted {
-		j.add(VerdictWarn, "The message carries Authentication-Results that the receiving server did not write: "+u.Why)
+		j.add("", StatusCaution, "The message carries Authentication-Results that the receiving server did not write: "+u.Why)
 		break
 	}
 	if !c.Trusted {
-		j.row("Recorded", result.None, VerdictNone, c.Why)
+		j.row("Recorded", result.None, StatusNotChecked, c.Why)
 		return
 	}
 	var first string
 	for _, m := range c.Mechanisms {
-		if m.Agree || !weighs(m.Code) {
+		if RecordedStatus(m) != StatusCaution {
 			continue
 		}
-		j.add(VerdictWarn, m.Explanation)
+		j.add("Recorded", StatusCaution, m.Explanation)
 		if first == "" {
 			first = m.Explanation
 		}
 	}
 	if first != "" {
-		j.row("Recorded", "differs", VerdictWarn, first)
+		j.row("Recorded", "differs", StatusCaution, first)
 		return
 	}
-	j.row("Recorded", "agrees", VerdictPass, fmt.Sprintf("What %s recorded at delivery agrees with our re-verification wherever both checked.", c.AuthservID))
+	j.row("Recorded", "agrees", StatusGood, fmt.Sprintf("What %s recorded at delivery agrees with our re-verification wherever both checked.", c.AuthservID))
 }
 
 // weighs tells the differences between the recorded and the re-verified
@@ -376,17 +428,20 @@ func weighs(code string) bool {
 // and the reasons, most serious first.
 func (j *judge) overall() (string, string, []string) {
 	var fails, warns []string
-	var unchecked *finding
+	var unchecked, warnHead *finding
 	for i, f := range j.findings {
 		switch f.status {
-		case VerdictFail:
+		case StatusBad:
 			fails = append(fails, f.text)
-		case VerdictNone:
+		case StatusNotChecked:
 			if unchecked == nil {
 				unchecked = &j.findings[i]
 			}
 			warns = append(warns, f.text)
 		default:
+			if warnHead == nil && f.headline != "" {
+				warnHead = &j.findings[i]
+			}
 			warns = append(warns, f.text)
 		}
 	}
@@ -401,19 +456,21 @@ func (j *judge) overall() (string, string, []string) {
 		return StatusPending, "Checking…", reasons
 	case len(fails) > 0:
 		for _, f := range j.findings {
-			if f.status == VerdictFail && f.headline != "" {
+			if f.status == StatusBad && f.headline != "" {
 				return VerdictFail, f.headline, reasons
 			}
 		}
 		return VerdictFail, fmt.Sprintf("Not genuine: this message is not from %s as it claims. %s", from, firstSentence(fails[0])), reasons
 	case unchecked != nil:
 		return VerdictNone, unchecked.headline, reasons
+	case warnHead != nil:
+		return VerdictWarn, warnHead.headline, reasons
 	case d != nil && d.Result == result.Pass && len(warns) == 0:
 		return VerdictPass, fmt.Sprintf("Genuine: this message is authenticated as coming from %s.", from), reasons
 	case d != nil && d.Result == result.Pass:
-		return VerdictWarn, fmt.Sprintf("Authenticated as coming from %s, but with a caveat: %s", from, firstSentence(warns[0])), reasons
+		return VerdictWarn, fmt.Sprintf("Authenticated as coming from %s, but with a caveat: %s", from, firstSentence(Sentence(warns[0]))), reasons
 	case len(warns) > 0:
-		return VerdictWarn, fmt.Sprintf("Not proven to be from %s. %s", from, firstSentence(warns[0])), reasons
+		return VerdictWarn, fmt.Sprintf("Not proven to be from %s. %s", from, firstSentence(Sentence(warns[0]))), reasons
 	case d == nil:
 		return VerdictNone, "Nothing could be evaluated.", reasons
 	}
@@ -480,8 +537,7 @@ func hostOf(names ...string) string {
 // so it uses the claim only where believing it gives a forger nothing: a
 // broken author signature counts as no signature (warn), while an enforced
 // DMARC policy still fails.
-func (j *judge) arcVouches(mechanism, author string) (string, bool) {
-	a := j.r.ARC
+func arcVouches(a *arc.Result, mechanism, author string) (string, bool) {
 	if a == nil || a.Result != result.Pass {
 		return "", false
 	}

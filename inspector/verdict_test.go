@@ -1,10 +1,20 @@
 package inspector
 
 import (
+	"context"
 	"encoding/json"
+	"io/fs"
+	"os"
+	"path/filepath"
 	"slices"
 	"strings"
 	"testing"
+	"time"
+
+	"github.com/mailinspector/mailinspector/assets"
+	"github.com/mailinspector/mailinspector/inspector/message"
+	"github.com/mailinspector/mailinspector/inspector/resolver"
+	"github.com/mailinspector/mailinspector/inspector/resolver/dnstest"
 
 	"github.com/mailinspector/mailinspector/inspector/arc"
 	"github.com/mailinspector/mailinspector/inspector/dkim"
@@ -112,5 +122,190 @@ func TestUnreadableFromIsNotChecked(t *testing.T) {
 				t.Errorf("%s: the DMARC row is %s, want %s", tc.code, row.Status, tc.verdict)
 			}
 		}
+	}
+}
+
+// fixture is a message the tests have, with the DNS it is checked under:
+// the zone files beside it (or in a testdata folder above it), or, for the
+// samples, their snapshot.
+type fixture struct {
+	path  string
+	zones []string
+	snap  *resolver.Snapshot
+}
+
+// fixtures are every .eml under the testdata folders of the engine's
+// packages, and the samples.
+func fixtures(t *testing.T) []fixture {
+	t.Helper()
+	var out []fixture
+	err := filepath.WalkDir(".", func(p string, d fs.DirEntry, err error) error {
+		if err != nil || d.IsDir() || !strings.HasSuffix(p, ".eml") || !strings.Contains(filepath.ToSlash(p), "testdata/") {
+			return err
+		}
+		f := fixture{path: p}
+		for dir := filepath.Dir(p); strings.Contains(filepath.ToSlash(dir), "testdata"); dir = filepath.Dir(dir) {
+			zones, _ := filepath.Glob(filepath.Join(dir, "*.zone"))
+			f.zones = append(f.zones, zones...)
+		}
+		out = append(out, f)
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	snap, err := resolver.ParseSnapshot(assets.SampleSnapshot())
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, s := range assets.Samples() {
+		out = append(out, fixture{path: filepath.Join("..", "assets", "samples", s.File), snap: snap})
+	}
+	if len(out) < 60 {
+		t.Fatalf("only %d fixtures found", len(out))
+	}
+	return out
+}
+
+// check checks f as the command line would, against its zones or
+// snapshot; nil when f is not a message.
+func (f fixture) check(t *testing.T) *Report {
+	t.Helper()
+	m, err := message.Open(f.path)
+	if err != nil {
+		return nil
+	}
+	defer m.Close()
+	opts := Options{DNS: resolver.Config{Replay: f.snap, Timeout: 300 * time.Millisecond}}
+	if f.snap == nil {
+		srv := dnstest.Start(t, "")
+		for _, z := range f.zones {
+			b, err := os.ReadFile(z)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if err := srv.AddZone(string(b)); err != nil {
+				t.Fatalf("%s: %v", z, err)
+			}
+		}
+		opts.DNS.Servers = []string{srv.Addr}
+	}
+	return Check(context.Background(), m, opts)
+}
+
+// TestHeadlineAgreesWithRows checks every message the tests have: no row
+// states the opposite of the headline, every row has the status its check
+// has in the one status language, and the JSON summary carries the same
+// statuses.
+func TestHeadlineAgreesWithRows(t *testing.T) {
+	verdicts := map[string]int{}
+	for _, f := range fixtures(t) {
+		t.Run(filepath.ToSlash(f.path), func(t *testing.T) {
+			r := f.check(t)
+			if r == nil {
+				t.Skip("not a message")
+			}
+			verdicts[r.Verdict]++
+			for _, c := range r.Contradictions() {
+				t.Errorf("%s\nheadline: %s", c, r.Headline)
+			}
+			b, err := json.Marshal(r)
+			if err != nil {
+				t.Fatal(err)
+			}
+			var back struct {
+				Verdict string `json:"verdict"`
+				Summary []Row  `json:"summary"`
+			}
+			if err := json.Unmarshal(b, &back); err != nil {
+				t.Fatal(err)
+			}
+			if back.Verdict != r.Verdict || !slices.Equal(back.Summary, r.Summary) {
+				t.Errorf("the JSON summary differs from the report's: %+v", back)
+			}
+		})
+	}
+	// The fixtures cover every verdict; a walk that finds none of some is
+	// checking less than it seems.
+	for _, v := range []string{VerdictPass, VerdictWarn, VerdictFail} {
+		if verdicts[v] == 0 {
+			t.Errorf("no fixture has the verdict %s (%v)", v, verdicts)
+		}
+	}
+}
+
+// TestChangedAfterSigning is the report that said "Not genuine… cannot be
+// trusted to come from shopco.example" above a green DMARC "pass… the
+// visible sender is authenticated": SPF passed for the From domain, its
+// only DKIM signature broke. What is true is said in the headline and the
+// rows: sent by a server shopco.example allows, changed after signing.
+func TestChangedAfterSigning(t *testing.T) {
+	r := passingReport(&dkim.Result{Domain: "shopco.example", Selector: "s1", Result: result.Fail, Code: dkim.CodeBodyHashMismatch,
+		Reason: "The body was changed after shopco.example signed it."})
+	r.From = Address{Address: "billing@shopco.example", Domain: "shopco.example"}
+	r.SPF.Domain = "shopco.example"
+	r.DMARC = &dmarc.Result{Result: result.Pass, SPFAligned: true, Domain: "shopco.example", Policy: "reject",
+		Reason: "DMARC passed: SPF (MAIL FROM) for shopco.example passed and matches the From domain shopco.example, so the visible sender is authenticated."}
+	summarize(r, false)
+	if r.Verdict != VerdictFail || !strings.Contains(r.Headline, "sent by a server that shopco.example allows, but changed after") {
+		t.Errorf("verdict %s %q", r.Verdict, r.Headline)
+	}
+	dm := r.Row("DMARC")
+	if dm.Status != VerdictWarn || strings.Contains(dm.Reason, "visible sender is authenticated") || !strings.Contains(dm.Reason, "through SPF alone") {
+		t.Errorf("DMARC row %+v", *dm)
+	}
+	if dk := r.Row("DKIM"); dk.Status != VerdictFail {
+		t.Errorf("DKIM row %+v", *dk)
+	}
+	if c := r.Contradictions(); len(c) > 0 {
+		t.Errorf("contradictions: %q", c)
+	}
+
+	// The report as it was then is caught.
+	old := *r
+	old.Headline = "Not genuine: the message is not as shopco.example signed it, so it cannot be trusted to come from shopco.example."
+	old.Summary = slices.Clone(r.Summary)
+	for i := range old.Summary {
+		if old.Summary[i].Mechanism == "DMARC" {
+			old.Summary[i].Status, old.Summary[i].Reason = VerdictPass, r.DMARC.Reason
+		}
+	}
+	if len(old.Contradictions()) == 0 {
+		t.Error("the old report has no contradiction")
+	}
+}
+
+// TestOneStatusLanguage pins the mapping of result words to statuses that
+// every part of the app and the text output share.
+func TestOneStatusLanguage(t *testing.T) {
+	want := map[result.Result][3]Status{
+		result.Pass:      {StatusGood, StatusGood, StatusGood},
+		result.Fail:      {StatusBad, StatusBad, StatusCaution},
+		"hardfail":       {StatusBad, StatusBad, StatusCaution},
+		result.SoftFail:  {StatusCaution, StatusCaution, StatusCaution},
+		result.TempError: {StatusCaution, StatusCaution, StatusCaution},
+		result.PermError: {StatusCaution, StatusCaution, StatusCaution},
+		result.Policy:    {StatusCaution, StatusCaution, StatusCaution},
+		result.Neutral:   {StatusNotChecked, StatusCaution, StatusNotChecked},
+		result.None:      {StatusNotChecked, StatusCaution, StatusNotChecked},
+		"":               {StatusNotChecked, StatusCaution, StatusNotChecked},
+	}
+	for word, w := range want {
+		for i, ctx := range []Context{Authenticates, Expected, Aside} {
+			if got := ResultStatus(word, ctx); got != w[i] {
+				t.Errorf("ResultStatus(%q, %d) = %s, want %s", word, ctx, got, w[i])
+			}
+		}
+	}
+	for _, s := range []Status{StatusGood, StatusCaution, StatusBad, StatusNotChecked, StatusUnreadable, StatusPending} {
+		if StatusOf(string(s)) != s {
+			t.Errorf("StatusOf(%q) = %s", s, StatusOf(string(s)))
+		}
+	}
+	if Worst(StatusGood, StatusCaution, StatusNotChecked) != StatusCaution || Worst() != StatusNotChecked {
+		t.Error("Worst")
+	}
+	if Sentence("the chain") != "The chain" || Sentence("mail.example.org saw") != "mail.example.org saw" || Sentence("d=x") != "d=x" {
+		t.Error("Sentence")
 	}
 }

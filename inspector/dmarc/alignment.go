@@ -48,6 +48,9 @@ func evaluateAlignment(res *Result, in Input, adkim, aspf msgdmarc.AlignmentMode
 			row.Identifier = "SPF (HELO)"
 		}
 		switch {
+		case row.Result != result.Pass && s.Domain != "" && domain.SameOrg(s.Domain, author):
+			row.Why = fmt.Sprintf("same domain as the From domain %s, but SPF gave %s, not pass; only a passing SPF check can authenticate it", author, row.Result)
+			failures = append(failures, fmt.Sprintf("SPF gave %s", row.Result))
 		case row.Result != result.Pass:
 			row.Why = fmt.Sprintf("SPF gave %s, not pass; only a passing SPF check can authenticate the From domain", row.Result)
 			failures = append(failures, fmt.Sprintf("SPF gave %s", row.Result))
@@ -78,6 +81,9 @@ func evaluateAlignment(res *Result, in Input, adkim, aspf msgdmarc.AlignmentMode
 			row.Identifier = "DKIM s=" + d.Selector
 		}
 		switch {
+		case row.Result != result.Pass && d.Domain != "" && domain.SameOrg(d.Domain, author):
+			row.Why = fmt.Sprintf("a signature of the From domain's own organisation, but it gave %s, not pass; only a verified signature can authenticate the From domain", row.Result)
+			failures = append(failures, fmt.Sprintf("the DKIM signature of %s gave %s", d.Domain, row.Result))
 		case row.Result != result.Pass:
 			row.Why = fmt.Sprintf("the signature gave %s, not pass; only a verified signature can authenticate the From domain", row.Result)
 			failures = append(failures, fmt.Sprintf("the DKIM signature of %s gave %s", d.Domain, row.Result))

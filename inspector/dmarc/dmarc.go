@@ -250,7 +250,7 @@ func checkDomain(ctx context.Context, r resolver.Resolver, in Input, author stri
 	rec, err := ParseRecord(found.records[0])
 	if err != nil {
 		res.Result, res.Code = result.PermError, CodeInvalidRecord
-		res.Reason = fmt.Sprintf("the DMARC record at %s is invalid (%v), so receivers cannot apply it; the owner of %s must fix it.",
+		res.Reason = fmt.Sprintf("The DMARC record at %s is invalid (%v), so receivers cannot apply it; the owner of %s must fix it.",
 			found.name, err, strings.TrimPrefix(found.name, "_dmarc."))
 		return res
 	}

@@ -130,6 +130,39 @@ func same(a, b result.Result) bool {
 
 func (cmp *Comparison) add(r Row) { cmp.Mechanisms = append(cmp.Mechanisms, r) }
 
+// better says whether the recorded result a is better for the message
+// than ours, b: a field that says more passed than we find is one a
+// forger would write.
+func better(a, b result.Result) bool { return rank(a) > rank(b) }
+
+func rank(r result.Result) int {
+	x, _ := result.Parse(string(r))
+	switch x {
+	case result.Pass:
+		return 3
+	case result.None, result.Neutral, result.TempError:
+		return 2
+	case result.SoftFail, result.PermError, result.Policy:
+		return 1
+	}
+	return 0
+}
+
+// notTheReceiver is the other explanation of a recorded result better than
+// ours, and what tells the two apart (evidence names the evidence for the
+// first). Where this package is given no position for the field, it
+// cannot know which holds, so it says both: a field naming the receiver
+// that sits just below the receiver's own Received field may have been put
+// there by the receiver's filter or by the sender, when the receiver does
+// not remove fields with its name. Such a field never makes the message
+// look better: the verdict weighs our results.
+func (cmp *Comparison) notTheReceiver(evidence string) string {
+	return fmt.Sprintf("this Authentication-Results field was not written by the receiver: a sender can put in a field naming %s, "+
+		"and a receiver that does not remove such fields passes it on. What tells them apart: where the field sits (above the receiver's own Received field "+
+		"only the receiver writes; just below it, either could have: see the Headers tab), and %s. The verdict weighs our result, not the recorded one.",
+		orUnknown(cmp.AuthservID), evidence)
+}
+
 func (cmp *Comparison) compareSPF(rec *Method, now Now) {
 	if rec == nil && now.SPF == nil {
 		return
@@ -183,8 +216,13 @@ func (cmp *Comparison) compareSPF(rec *Method, now Now) {
 			if nowIP.IsValid() {
 				ip = " for " + nowIP.String()
 			}
-			r.Explanation = fmt.Sprintf("The SPF record of %s has changed since delivery: the receiver got %s%s, we get %s now. SPF depends on DNS at the moment the message arrived, "+
-				"so the recorded result is the one that counted.", orUnknown(nowDom), r.Recorded, ip, r.Now)
+			if better(r.Recorded, r.Now) {
+				r.Explanation = fmt.Sprintf("The receiver recorded SPF %s%s, we get %s now. SPF depends on DNS at the moment the message arrived: either the SPF record of %s "+
+					"has changed since delivery, or %s", r.Recorded, ip, r.Now, orUnknown(nowDom), cmp.notTheReceiver("the SPF record's history (the domain's DMARC reports of that day)"))
+			} else {
+				r.Explanation = fmt.Sprintf("The SPF record of %s has changed since delivery: the receiver got %s%s, we get %s now. SPF depends on DNS at the moment the message arrived.",
+					orUnknown(nowDom), r.Recorded, ip, r.Now)
+			}
 		}
 	}
 	if forwarded != "" {
@@ -239,8 +277,13 @@ func (cmp *Comparison) compareDKIM(recs []*Method, nows []DKIMNow) {
 				r.Explanation = fmt.Sprintf("The receiver recorded DKIM %s; DKIM was not re-checked.", rec.Result)
 			} else {
 				r.Code = DiffSignatureGone
-				r.Explanation = fmt.Sprintf("The receiver recorded DKIM %s for a signature of %s that is not in the message now: it was removed after delivery.",
-					rec.Result, orUnknown(rec.Domain()))
+				r.Explanation = fmt.Sprintf("The receiver recorded DKIM %s for a signature of %s that is not in the message now", rec.Result, orUnknown(rec.Domain()))
+				if same(rec.Result, result.Pass) {
+					r.Explanation += ": either the signature was removed after delivery (a mail program or an export can drop header fields), or " +
+						cmp.notTheReceiver("the copy of the message kept on the receiving server: the signature is there if it was removed later")
+				} else {
+					r.Explanation += ": it was removed after delivery."
+				}
 			}
 			cmp.add(r)
 			continue
@@ -251,6 +294,9 @@ func (cmp *Comparison) compareDKIM(recs []*Method, nows []DKIMNow) {
 		r.Now = n.Result
 		r.Agree = same(r.Recorded, r.Now)
 		r.Code, r.Explanation = explainDKIM(rec.Result, n)
+		if r.Code == DiffKeyRemoved || r.Code == DiffMessageChanged || r.Code == DiffHeaderChanged {
+			r.Explanation += " Or " + cmp.notTheReceiver("the copy of the message kept on the receiving server, and the key's history")
+		}
 		cmp.add(r)
 	}
 	for j, n := range nows {
@@ -302,13 +348,13 @@ func explainDKIM(recorded result.Result, n DKIMNow) (code, why string) {
 	if same(recorded, result.Pass) {
 		switch n.Code {
 		case "key_not_found", "key_revoked":
-			return DiffKeyRemoved, fmt.Sprintf("The key was rotated or removed since delivery: the receiver verified %s when the message arrived, "+
-				"but the key at %s is no longer published, so it cannot be checked today. Domains replace their keys regularly; the recorded pass is the one that counted.", name, key)
+			return DiffKeyRemoved, fmt.Sprintf("Perhaps the key was rotated or removed since delivery: the receiver recorded a pass for %s, "+
+				"but the key at %s is no longer published, so it cannot be checked today. Domains replace their keys regularly.", name, key)
 		case "body_hash_mismatch":
-			return DiffMessageChanged, fmt.Sprintf("The message was changed after delivery: the receiver verified %s when it arrived, but the body no longer matches "+
+			return DiffMessageChanged, fmt.Sprintf("Perhaps the message was changed after delivery: the receiver verified %s when it arrived, but the body no longer matches "+
 				"what was signed. A mail program, archive or export may have re-encoded it, or someone edited it.", name)
 		case "signature_mismatch":
-			return DiffHeaderChanged, fmt.Sprintf("A signed header field was changed after delivery: the receiver verified %s when the message arrived, "+
+			return DiffHeaderChanged, fmt.Sprintf("Perhaps a signed header field was changed after delivery: the receiver verified %s when the message arrived, "+
 				"but the signed fields (From, Subject, Date...) no longer match what was signed.", name)
 		case "dns_error":
 			return DiffDNSErrorNow, fmt.Sprintf("The receiver verified %s; our check could not fetch the key at %s (a DNS failure), so it cannot be compared. Try again later.", name, key)

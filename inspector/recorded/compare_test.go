@@ -111,7 +111,7 @@ func TestCompare(t *testing.T) {
 			name:      "dns record changed since",
 			choice:    trusted(rec),
 			now:       Now{SPF: spfNow("softfail", "192.0.2.25", "shop.example")},
-			mechanism: "spf", code: DiffDNSChanged, has: "The SPF record of shop.example has changed since delivery: the receiver got pass for 192.0.2.25, we get softfail now", diffs: 2,
+			mechanism: "spf", code: DiffDNSChanged, has: "The receiver recorded SPF pass for 192.0.2.25, we get softfail now. SPF depends on DNS at the moment the message arrived: either the SPF record of shop.example has changed since delivery, or this Authentication-Results field was not written by the receiver", diffs: 2,
 		},
 		{
 			name:      "mail from domain differs",
