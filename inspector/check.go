@@ -9,6 +9,8 @@ import (
 	"github.com/miekg/dns"
 
 	"github.com/mailinspector/mailinspector/inspector/arc"
+	"github.com/mailinspector/mailinspector/inspector/bimi"
+	"github.com/mailinspector/mailinspector/inspector/deliver"
 	"github.com/mailinspector/mailinspector/inspector/dkim"
 	"github.com/mailinspector/mailinspector/inspector/dmarc"
 	"github.com/mailinspector/mailinspector/inspector/message"
@@ -16,6 +18,7 @@ import (
 	"github.com/mailinspector/mailinspector/inspector/resolver"
 	"github.com/mailinspector/mailinspector/inspector/result"
 	"github.com/mailinspector/mailinspector/inspector/route"
+	"github.com/mailinspector/mailinspector/inspector/spamfilter"
 	"github.com/mailinspector/mailinspector/inspector/spf"
 )
 
@@ -80,6 +83,10 @@ func Check(ctx context.Context, m *message.Message, opts Options) *Report {
 			HeaderOnly: !m.HasBody,
 			Notes:      m.Notes,
 			Checked:    opts.Now.UTC(),
+
+			Deliverability: deliver.NotEvaluated(),
+			SpamFilters:    []spamfilter.Filter{},
+			BIMI:           bimi.NotEvaluated(),
 		},
 	}
 	c.r.DNSSource = c.dns.Source()
@@ -189,6 +196,33 @@ func (c *checker) run(ctx context.Context) {
 	wg.Wait()
 
 	c.set(func(r *Report) { r.Recorded = compareRecorded(c.m, rec, r) })
+	c.sender(ctx)
+}
+
+// sender fills what a sender wants to know, from the results above: the
+// providers' rules, what the receiving spam filters wrote, and BIMI, whose
+// record is its only lookup. Every check above has completed, so their
+// results are read without the lock.
+func (c *checker) sender(ctx context.Context) {
+	r := c.r
+	rcv := boundary(r)
+	dl := deliver.Check(ctx, deliver.Input{Message: c.m, From: r.From.Address, FromDomain: r.From.Domain,
+		SPF: r.SPF, DKIM: r.DKIM, DMARC: r.DMARC, Hops: r.Route, Delivery: r.Delivery})
+	filters := spamfilter.Read(c.m, rcv)
+	c.set(func(r *Report) { r.Deliverability, r.SpamFilters = dl, filters })
+	b := bimi.Evaluate(ctx, c.dns, c.m, bimi.Input{Domain: r.From.Domain, DMARC: r.DMARC, DKIM: r.DKIM, Receiver: rcv})
+	c.set(func(r *Report) { r.BIMI = b })
+}
+
+// boundary identifies the receiving side by the boundary hop, for the
+// checks that trust only what it wrote.
+func boundary(r *Report) recorded.Receiver {
+	rcv := recorded.Receiver{Received: -1}
+	if d := r.Delivery; d != nil && d.Boundary >= 0 && d.Boundary < len(r.Route) {
+		rcv.Host = r.Route[d.Boundary].By
+		rcv.Received = r.Route[d.Boundary].Field
+	}
+	return rcv
 }
 
 // set changes the report under the lock and tells the watcher.
@@ -211,12 +245,7 @@ func (c *checker) set(change func(r *Report)) {
 // compareRecorded sets what the receiving server recorded beside our
 // results.
 func compareRecorded(m *message.Message, rec *recorded.Fields, r *Report) *recorded.Comparison {
-	rcv := recorded.Receiver{Received: -1}
-	if d := r.Delivery; d != nil && d.Boundary >= 0 && d.Boundary < len(r.Route) {
-		rcv.Host = r.Route[d.Boundary].By
-		rcv.Received = r.Route[d.Boundary].Field
-	}
-	choice := recorded.Choose(m, rec.Results, rcv)
+	choice := recorded.Choose(m, rec.Results, boundary(r))
 	var now recorded.Now
 	if s := r.SPF; s != nil {
 		now.SPF = &recorded.SPFNow{Verdict: recorded.Verdict{Result: s.Result, Reason: s.Reason}, Domain: s.Domain, HELO: s.Identity == "helo"}

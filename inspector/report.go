@@ -4,12 +4,15 @@ import (
 	"time"
 
 	"github.com/mailinspector/mailinspector/inspector/arc"
+	"github.com/mailinspector/mailinspector/inspector/bimi"
+	"github.com/mailinspector/mailinspector/inspector/deliver"
 	"github.com/mailinspector/mailinspector/inspector/dkim"
 	"github.com/mailinspector/mailinspector/inspector/dmarc"
 	"github.com/mailinspector/mailinspector/inspector/recorded"
 	"github.com/mailinspector/mailinspector/inspector/resolver"
 	"github.com/mailinspector/mailinspector/inspector/result"
 	"github.com/mailinspector/mailinspector/inspector/route"
+	"github.com/mailinspector/mailinspector/inspector/spamfilter"
 	"github.com/mailinspector/mailinspector/inspector/spf"
 )
 
@@ -60,6 +63,15 @@ type Report struct {
 	// Recorded sets what the receiving server recorded at delivery beside
 	// our re-verification.
 	Recorded *recorded.Comparison `json:"recorded"`
+
+	// What a sender wants to know. Deliverability holds, per mailbox
+	// provider, the provider's published rules for senders and how the
+	// message fares; SpamFilters what the receiving spam filters wrote in
+	// the header (an empty list when none did); BIMI whether a provider
+	// would show the brand's logo. Always present, never null.
+	Deliverability *deliver.Report     `json:"deliverability"`
+	SpamFilters    []spamfilter.Filter `json:"spam_filters"`
+	BIMI           *bimi.Result        `json:"bimi"`
 
 	// Summary has one row per mechanism, for the verdict panel.
 	Summary []Row `json:"summary"`
