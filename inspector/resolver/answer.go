@@ -30,6 +30,11 @@ type Answer struct {
 	Server string `json:"server"`
 	// TCP is true when the answer came over TCP (after truncation over UDP).
 	TCP bool `json:"tcp,omitempty"`
+	// Cached is true when this report did not send the query itself: the
+	// answer came from the cache shared by the reports of one run (see
+	// Cache), or from the same question another report had in flight.
+	// Time, RTT and Server are then those of the query that got it.
+	Cached bool `json:"cached"`
 	// Time is when the query was sent.
 	Time time.Time `json:"time"`
 	// RTT is the round-trip time of the exchange that gave the answer.
@@ -47,6 +52,9 @@ type Answer struct {
 
 	// raw is the whole answer section as received, for snapshots.
 	raw []dns.RR
+	// ttl is how many seconds the answer may be kept in a shared Cache,
+	// -1 when it may not (see cacheTTL).
+	ttl int64
 }
 
 // MarshalJSON adds the round-trip time in milliseconds.

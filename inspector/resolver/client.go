@@ -32,6 +32,12 @@ type Config struct {
 	// nothing to the network. A name missing from it is reported as "not in
 	// snapshot", never as NXDOMAIN.
 	Replay *Snapshot
+	// Cache, when set, is shared with the other Clients of a run: a
+	// question asked by one report is answered from it for the next, as
+	// long as the answer's TTL allows (see Cache). Each Client still logs
+	// every lookup its report used, those answered from the Cache marked
+	// Cached.
+	Cache *Cache
 }
 
 // Client is the DNS layer of one report: it caches every answer for its
@@ -42,6 +48,7 @@ type Client struct {
 	source  string // how servers were chosen, for the report
 	timeout time.Duration
 	replay  *Snapshot
+	shared  *Cache
 
 	mu    sync.Mutex
 	cache map[cacheKey]*cacheEntry
@@ -69,6 +76,7 @@ func New(cfg Config) *Client {
 		source:  "configured",
 		timeout: cfg.Timeout,
 		replay:  cfg.Replay,
+		shared:  cfg.Cache,
 		cache:   make(map[cacheKey]*cacheEntry),
 	}
 	if c.timeout <= 0 {
@@ -164,7 +172,7 @@ func (c *Client) cached(ctx context.Context, fqdn string, qtype uint16) (*Answer
 			return nil, ctxError(ctx, fqdn)
 		}
 	}
-	e.ans, e.err = c.ask(ctx, fqdn, qtype)
+	e.ans, e.err = c.fetch(ctx, fqdn, qtype)
 	if e.ans != nil {
 		c.mu.Lock()
 		c.log = append(c.log, *e.ans)
@@ -178,6 +186,29 @@ func (c *Client) cached(ctx context.Context, fqdn string, qtype uint16) (*Answer
 	}
 	close(e.done)
 	return e.ans, e.err
+}
+
+// fetch answers one question for this Client's cache: through the shared
+// Cache when there is one, else by asking.
+func (c *Client) fetch(ctx context.Context, fqdn string, qtype uint16) (*Answer, error) {
+	if c.shared == nil {
+		return c.ask(ctx, fqdn, qtype)
+	}
+	start := time.Now()
+	ans, err, shared := c.shared.get(ctx, cacheKey{fqdn, qtype}, func(ctx context.Context) (*Answer, error) {
+		return c.ask(ctx, fqdn, qtype)
+	})
+	switch {
+	case ans == nil:
+		// This report gave up waiting: log it as an unanswered query, as
+		// a query of its own would have been.
+		ans = &Answer{Name: fqdn, Type: dns.TypeToString[qtype], Time: start, Error: err.Error()}
+	case shared:
+		cp := *ans
+		cp.Cached = true
+		ans = &cp
+	}
+	return ans, err
 }
 
 // ask sends one question (or reads it from the replay snapshot) and turns
@@ -197,6 +228,7 @@ func (c *Client) ask(ctx context.Context, fqdn string, qtype uint16) (*Answer, e
 		return ans, err
 	}
 	fill(ans, resp)
+	ans.ttl = cacheTTL(resp, ans)
 	return ans, answerError(ans, fqdn)
 }
 

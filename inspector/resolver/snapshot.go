@@ -23,7 +23,7 @@ type Snapshot struct {
 	Recorded time.Time       `json:"recorded"`
 	Entries  []SnapshotEntry `json:"entries"`
 
-	index map[cacheKey]*SnapshotEntry
+	index map[cacheKey]int // question -> position in Entries
 }
 
 // SnapshotEntry is one recorded question and its response.
@@ -39,18 +39,24 @@ type SnapshotEntry struct {
 	Error   string `json:"error,omitempty"`
 	Timeout bool   `json:"timeout,omitempty"`
 
-	// rrs is Answer parsed, once, by ParseSnapshot: a folder checked
-	// offline replays the same answers for every message.
-	rrs []dns.RR
+	// rrs is Answer parsed, once, by ParseSnapshot (or the records
+	// received, for a snapshot taken from a Client): a folder checked
+	// offline replays the same answers for every message. parsed says rrs
+	// is set.
+	rrs    []dns.RR
+	parsed bool
 }
 
 // Snapshot returns what this client has received so far, ready to be saved.
+// Its records are the ones received, not parsed back from their text, so
+// that taking the snapshot of every report of a mailbox costs little.
 func (c *Client) Snapshot() *Snapshot {
 	s := &Snapshot{Version: snapshotVersion, Recorded: time.Now().UTC()}
 	c.mu.Lock()
 	defer c.mu.Unlock()
+	s.Entries = make([]SnapshotEntry, 0, len(c.log))
 	for _, a := range c.log {
-		e := SnapshotEntry{Name: a.Name, Type: a.Type, Rcode: a.Rcode, AD: a.AD}
+		e := SnapshotEntry{Name: a.Name, Type: a.Type, Rcode: a.Rcode, AD: a.AD, rrs: a.raw, parsed: true}
 		if a.Rcode == "" {
 			e.Error = a.Error
 			e.Timeout = strings.Contains(a.Error, "timed out")
@@ -66,8 +72,8 @@ func (c *Client) Snapshot() *Snapshot {
 		}
 		return s.Entries[i].Type < s.Entries[j].Type
 	})
-	// The records came from miekg/dns itself, so they parse back; the
-	// index makes the snapshot replayable without a round trip through JSON.
+	// The records came from miekg/dns itself: nothing to parse, only to
+	// index.
 	s.reindex()
 	return s
 }
@@ -109,16 +115,27 @@ func ParseSnapshot(b []byte) (*Snapshot, error) {
 	return &s, nil
 }
 
-// reindex parses every entry's records, once, and indexes the entries by
-// question, so that a folder checked offline replays answers cheaply.
+// reindex parses the records of every entry not parsed yet, once, and
+// indexes the entries by question, so that a folder checked offline
+// replays answers cheaply.
 func (s *Snapshot) reindex() error {
-	index := make(map[cacheKey]*SnapshotEntry, len(s.Entries))
+	s.index = make(map[cacheKey]int, len(s.Entries))
 	for i := range s.Entries {
-		e := &s.Entries[i]
-		qt, ok := dns.StringToType[e.Type]
-		if !ok {
-			return fmt.Errorf("DNS snapshot entry %d: unknown type %q", i+1, e.Type)
+		if err := s.add(i); err != nil {
+			return err
 		}
+	}
+	return nil
+}
+
+// add parses entry i if needed and indexes it.
+func (s *Snapshot) add(i int) error {
+	e := &s.Entries[i]
+	qt, ok := dns.StringToType[e.Type]
+	if !ok {
+		return fmt.Errorf("DNS snapshot entry %d: unknown type %q", i+1, e.Type)
+	}
+	if !e.parsed {
 		e.rrs = nil
 		for _, text := range e.Answer {
 			rr, err := dns.NewRR(text)
@@ -129,18 +146,19 @@ func (s *Snapshot) reindex() error {
 				e.rrs = append(e.rrs, rr)
 			}
 		}
-		index[cacheKey{dns.Fqdn(strings.ToLower(e.Name)), qt}] = e
+		e.parsed = true
 	}
-	s.index = index
+	s.index[cacheKey{dns.Fqdn(strings.ToLower(e.Name)), qt}] = i
 	return nil
 }
 
 // lookup answers one question from the snapshot.
 func (s *Snapshot) lookup(fqdn string, qtype uint16) (*dns.Msg, error) {
-	e := s.index[cacheKey{fqdn, qtype}]
-	if e == nil {
+	i, ok := s.index[cacheKey{fqdn, qtype}]
+	if !ok {
 		return nil, &net.DNSError{Err: "not in snapshot (this lookup was not made when the snapshot was recorded)", Name: fqdn, Server: "snapshot", IsTemporary: true}
 	}
+	e := &s.Entries[i]
 	if e.Rcode == "" {
 		return nil, &net.DNSError{Err: e.Error, Name: fqdn, Server: "snapshot", IsTimeout: e.Timeout, IsTemporary: true}
 	}
@@ -156,20 +174,24 @@ func (s *Snapshot) lookup(fqdn string, qtype uint16) (*dns.Msg, error) {
 }
 
 // Merge adds o's entries that s does not have yet, so that one file can
-// record the runs of several messages.
+// record the runs of several messages. It costs the size of o, not of s:
+// the entries are already parsed and indexed.
 func (s *Snapshot) Merge(o *Snapshot) {
 	if o == nil {
 		return
 	}
-	have := make(map[[2]string]bool, len(s.Entries))
-	for _, e := range s.Entries {
-		have[[2]string{e.Name, e.Type}] = true
+	if s.index == nil {
+		s.reindex()
 	}
 	for _, e := range o.Entries {
-		if !have[[2]string{e.Name, e.Type}] {
-			s.Entries = append(s.Entries, e)
-			have[[2]string{e.Name, e.Type}] = true
+		qt, ok := dns.StringToType[e.Type]
+		if !ok {
+			continue
 		}
+		if _, have := s.index[cacheKey{dns.Fqdn(strings.ToLower(e.Name)), qt}]; have {
+			continue
+		}
+		s.Entries = append(s.Entries, e)
+		s.add(len(s.Entries) - 1) // o was valid, so the entry is
 	}
-	s.reindex() // both were valid, so the union is
 }

@@ -29,6 +29,7 @@ type Server struct {
 
 	udp, tcp *dns.Server
 	queries  atomic.Int64
+	asked    sync.Map // question ("name type") -> *atomic.Int64
 
 	mu       sync.Mutex
 	records  map[string][]dns.RR // lower-case owner -> records
@@ -43,19 +44,29 @@ type Server struct {
 // TTL is given) until the test ends.
 func Start(t testing.TB, zone string) *Server {
 	t.Helper()
+	s, err := Serve(zone)
+	if err != nil {
+		t.Fatalf("dnstest: %v", err)
+	}
+	t.Cleanup(s.Close)
+	return s
+}
+
+// Serve is Start outside a test (a benchmark's loopback server): it serves
+// zone on a free port of 127.0.0.1 until Close.
+func Serve(zone string) (*Server, error) {
 	s := &Server{
 		records:  make(map[string][]dns.RR),
 		hang:     make(map[string][]uint16),
 		handlers: make(map[string]dns.HandlerFunc),
 	}
 	if err := s.AddZone(zone); err != nil {
-		t.Fatalf("dnstest: %v", err)
+		return nil, err
 	}
 	if err := s.listen(); err != nil {
-		t.Fatalf("dnstest: %v", err)
+		return nil, err
 	}
-	t.Cleanup(s.Close)
-	return s
+	return s, nil
 }
 
 // StartFile serves the zone in the named fixture file.
@@ -192,6 +203,15 @@ func (s *Server) SetAD(on bool) {
 // Queries is how many queries the server has received, answered or not.
 func (s *Server) Queries() int { return int(s.queries.Load()) }
 
+// QueriesFor is how many queries for name and qtype the server has
+// received, answered or not.
+func (s *Server) QueriesFor(name string, qtype uint16) int {
+	if n, ok := s.asked.Load(key(name) + " " + dns.TypeToString[qtype]); ok {
+		return int(n.(*atomic.Int64).Load())
+	}
+	return 0
+}
+
 func key(name string) string { return dns.Fqdn(strings.ToLower(name)) }
 
 func (s *Server) serve(w dns.ResponseWriter, r *dns.Msg) {
@@ -204,6 +224,8 @@ func (s *Server) serve(w dns.ResponseWriter, r *dns.Msg) {
 	}
 	q := r.Question[0]
 	name := key(q.Name)
+	n, _ := s.asked.LoadOrStore(name+" "+dns.TypeToString[q.Qtype], new(atomic.Int64))
+	n.(*atomic.Int64).Add(1)
 
 	s.mu.Lock()
 	h := s.handlers[name]
@@ -247,7 +269,9 @@ func hasType(types []uint16, t uint16) bool {
 
 // answer builds the response a recursive resolver would give from the zone:
 // the CNAME chain and the records at its end, NODATA for a name that exists
-// without records of the type, NXDOMAIN otherwise.
+// without records of the type, NXDOMAIN otherwise. A negative answer
+// carries, in its authority section, the SOA record of the closest zone
+// that has one (RFC 2308 section 3), for the negative caching of clients.
 func (s *Server) answer(r *dns.Msg) *dns.Msg {
 	q := r.Question[0]
 	m := new(dns.Msg)
@@ -263,6 +287,7 @@ func (s *Server) answer(r *dns.Msg) *dns.Msg {
 		rrs, exists := s.lookup(name)
 		if !exists {
 			m.Rcode = dns.RcodeNameError
+			s.addSOA(m, name)
 			return m
 		}
 		var cname *dns.CNAME
@@ -276,6 +301,9 @@ func (s *Server) answer(r *dns.Msg) *dns.Msg {
 			}
 		}
 		if found || cname == nil {
+			if !found {
+				s.addSOA(m, name)
+			}
 			return m
 		}
 		m.Answer = append(m.Answer, withName(cname, name))
@@ -287,6 +315,20 @@ func (s *Server) answer(r *dns.Msg) *dns.Msg {
 		}
 	}
 	return m
+}
+
+// addSOA puts the SOA record of the zone closest to name, if the fixture
+// has one, in the authority section of a negative answer. s.mu is held.
+func (s *Server) addSOA(m *dns.Msg, name string) {
+	labels := dns.SplitDomainName(name)
+	for i := 0; i <= len(labels); i++ {
+		for _, rr := range s.records[dns.Fqdn(strings.Join(labels[i:], "."))] {
+			if soa, ok := rr.(*dns.SOA); ok {
+				m.Ns = append(m.Ns, soa)
+				return
+			}
+		}
+	}
 }
 
 // lookup finds the records of name, or of a wildcard that covers it. A name
