@@ -209,8 +209,8 @@ func (b *Body) add(l Link, txt string) {
 	if len(b.Links) >= maxLinks {
 		return
 	}
-	l.Text = text.Clip(strings.Join(strings.Fields(txt), " "), maxText)
-	l.URL = text.Clip(l.URL, 500)
+	l.Text = strings.ToValidUTF8(text.Clip(strings.Join(strings.Fields(txt), " "), maxText), "\uFFFD")
+	l.URL = strings.ToValidUTF8(text.Clip(l.URL, 500), "\uFFFD")
 	b.Links = append(b.Links, l)
 	if b.Unsubscribe == nil && (saysUnsubscribe(l.Text) || saysUnsubscribe(l.URL)) && !strings.HasPrefix(strings.ToLower(l.URL), "javascript:") {
 		u := b.Links[len(b.Links)-1]
