@@ -29,6 +29,17 @@
 // without its body: the body is reported as not checked, never as changed,
 // as nothing in the file can tell the two apart.
 //
+// A signature that does not pass gets forensics (forensics.go): the common
+// changes of mailing lists, security gateways, servers and mail stores (a
+// footer, a banner, a Subject tag, re-folded or added fields, re-encoded
+// parts, escaped "From " lines, converted line ends) are undone one at a
+// time on the message as it is, and a change is confirmed when undoing it
+// alone makes the body hash equal bh= or b= verify; with a key archive
+// (Options.History), the keys seen earlier are tried too. A confirmed
+// change is evidence, never a pass: the result word stays, and the reason
+// says what would make the signature verify. The work is bounded: at most
+// two more reads of the body, a fixed number of hashed candidates.
+//
 // The canonicalisation and signature core (CanonicalizeHeader, NewBodyHasher,
 // HeaderHashInput, StripSignature, VerifySignature, LookupKey) is exported so
 // that ARC (RFC 8617) can reuse it.

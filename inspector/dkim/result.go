@@ -139,6 +139,15 @@ type Result struct {
 	UnsignedBytes     int64  `json:"unsigned_bytes,omitempty"`
 	UnsignedText      string `json:"unsigned_text,omitempty"`
 	UnsignedTruncated bool   `json:"unsigned_truncated,omitempty"`
+
+	// Forensics says what changed after signing, for a signature that does
+	// not pass: each common change undone in turn, and what the message
+	// shows (see Forensic). Always a list in JSON, [] when nothing was
+	// found or the signature passes.
+	Forensics Findings `json:"forensics"`
+	// KeyChanged is set when a key archive holds another key for this
+	// signature's key name than the one published today.
+	KeyChanged *KeyChange `json:"key_changed,omitempty"`
 }
 
 // Warning is one thing that did not fail a signature but that a reader must

@@ -29,6 +29,10 @@ type Options struct {
 	// MaxSignatures is how many signatures to verify at most (default 20);
 	// the rest are reported as skipped.
 	MaxSignatures int
+	// History, when set, holds the keys seen before at the signatures' key
+	// names (a key archive): forensics tries them on a signature that fails
+	// today, and Result.KeyChanged compares with them.
+	History KeyHistory
 }
 
 // DefaultMaxSignatures bounds the work a message with many signatures can
@@ -103,6 +107,7 @@ func verifyFields(ctx context.Context, r resolver.Resolver, header []message.Fie
 		c.judge(header, opts)
 		results[n] = c.res
 	}
+	investigateChecks(ctx, checks, header, body, opts)
 	return results
 }
 
