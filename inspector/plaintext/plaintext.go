@@ -17,6 +17,9 @@ import (
 	"strings"
 
 	"github.com/mailinspector/mailinspector/inspector"
+	"github.com/mailinspector/mailinspector/inspector/bimi"
+	"github.com/mailinspector/mailinspector/inspector/deliver"
+	"github.com/mailinspector/mailinspector/inspector/spamfilter"
 )
 
 // Options steer the rendering.
@@ -72,6 +75,7 @@ func Write(w io.Writer, r *inspector.Report, opts Options) error {
 		}
 	}
 	details(p, r)
+	inbox(p, r)
 	for _, n := range r.Notes {
 		p.wrap(p.paint(ansiGrey, "  note: "), n)
 	}
@@ -146,6 +150,124 @@ func details(p *printer, r *inspector.Report) {
 		}
 	}
 	p.line("")
+}
+
+// inbox prints "Will it reach the inbox": per provider, how many of its
+// rules pass; each rule that fails or cannot be judged once, with the
+// providers that list it; the sender's checks that fail; what the
+// receiving spam filters wrote; and BIMI.
+func inbox(p *printer, r *inspector.Report) {
+	d := r.Deliverability
+	if d == nil || len(d.Providers) == 0 {
+		return
+	}
+	p.line(p.paint(ansiBold, "  Will it reach the inbox"))
+	p.wrap("  ", "Looks like bulk mail: "+d.Bulk.Looks+" ("+d.Bulk.Why+").")
+	var order []string
+	rules := map[string]deliver.Rule{}
+	listed := map[string][]string{}
+	for _, pv := range d.Providers {
+		counts := map[string]int{}
+		for _, rule := range pv.Rules {
+			counts[rule.Result]++
+			if rule.Result != deliver.Fail && rule.Result != deliver.Unknown {
+				continue
+			}
+			if _, seen := rules[rule.ID]; !seen {
+				order = append(order, rule.ID)
+				rules[rule.ID] = rule
+			}
+			listed[rule.ID] = append(listed[rule.ID], pv.Provider+" ("+strings.ReplaceAll(rule.Level, "_", " ")+")")
+		}
+		worst := inspector.VerdictPass
+		if counts[deliver.Fail] > 0 {
+			worst = inspector.VerdictFail
+		}
+		p.line(fmt.Sprintf("  %-8s %s", pv.Provider, p.status(worst, fmt.Sprintf("%d pass, %d fail, %d unknown, %d n/a", counts[deliver.Pass],
+			counts[deliver.Fail], counts[deliver.Unknown], counts[deliver.NA]))))
+	}
+	for _, id := range order {
+		inboxRule(p, rules[id], " ["+strings.Join(listed[id], ", ")+"]")
+	}
+	for _, rule := range d.Sender {
+		if rule.Result == deliver.Fail || rule.Result == deliver.Unknown {
+			inboxRule(p, rule, " [sender]")
+		}
+	}
+	p.wrap(p.paint(ansiGrey, "  note: "), d.Note)
+	for _, f := range r.SpamFilters {
+		trust := "trusted: written by the receiving side"
+		if !f.Trusted {
+			trust = "NOT trusted: " + f.Why
+		}
+		score := ""
+		if f.Score != nil {
+			score = fmt.Sprintf(", score %g", *f.Score)
+			if f.Threshold != nil {
+				score += fmt.Sprintf(" of %g", *f.Threshold)
+			}
+		}
+		p.wrap(fmt.Sprintf("  Spam filter %s %s%s: ", f.Filter, p.status(filterStatus(f.Verdict), f.Verdict), score), trust)
+		for _, it := range f.Items {
+			p.wrap(fmt.Sprintf("       %s=%s: ", it.Name, it.Value), it.Meaning)
+		}
+	}
+	if b := r.BIMI; b != nil {
+		st := inspector.VerdictNone
+		switch b.Result {
+		case bimi.Pass:
+			st = inspector.VerdictPass
+		case bimi.Fail:
+			st = inspector.VerdictFail
+		}
+		p.wrap(fmt.Sprintf("  BIMI %s  ", p.status(st, b.Result)), b.Reason)
+		if b.Record != "" {
+			p.wrap("       record: ", b.RecordDomain+": "+b.Record)
+		}
+		for _, c := range b.Checks {
+			if c.Result == bimi.CheckFail || c.Result == bimi.CheckUnknown {
+				p.wrap(fmt.Sprintf("       %s %s: ", p.status(ruleStatus(c.Result), c.Result), c.ID), c.Reason)
+			}
+		}
+	}
+	p.line("")
+}
+
+func inboxRule(p *printer, rule deliver.Rule, where string) {
+	text := rule.Reason
+	if rule.Evidence != "" {
+		text += " Evidence: " + rule.Evidence + "."
+	}
+	if rule.Fix != "" {
+		text += " Fix: " + rule.Fix
+	}
+	p.wrap(fmt.Sprintf("  %s %s%s: ", p.status(ruleStatus(rule.Result), rule.Result), rule.ID, where), text)
+}
+
+// ruleStatus colours a rule or check result.
+func ruleStatus(result string) string {
+	switch result {
+	case deliver.Pass:
+		return inspector.VerdictPass
+	case deliver.Fail:
+		return inspector.VerdictFail
+	case deliver.Unknown:
+		return inspector.VerdictWarn
+	}
+	return inspector.VerdictNone
+}
+
+// filterStatus colours a spam filter's verdict.
+func filterStatus(verdict string) string {
+	switch verdict {
+	case spamfilter.VerdictNotSpam:
+		return inspector.VerdictPass
+	case spamfilter.VerdictSpam, spamfilter.VerdictPhish:
+		return inspector.VerdictFail
+	case spamfilter.VerdictBulk:
+		return inspector.VerdictWarn
+	}
+	return inspector.VerdictNone
 }
 
 func orNone(s string) string {
