@@ -15,6 +15,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/mailinspector/mailinspector/inspector/dkim"
 	"github.com/mailinspector/mailinspector/inspector/recorded"
 	"github.com/mailinspector/mailinspector/inspector/result"
 )
@@ -87,6 +88,9 @@ type Instance struct {
 	Saw string           `json:"saw,omitempty"`
 	// Reason sums the instance up.
 	Reason string `json:"reason"`
+	// Forensics says what changed after the ARC-Message-Signature was made,
+	// when it fails (see dkim.Forensic); [] otherwise.
+	Forensics dkim.Findings `json:"forensics"`
 }
 
 // Earliest is the instance 1 set: the first intermediary, whose AAR says

@@ -35,6 +35,12 @@ func Validate(ctx context.Context, r resolver.Resolver, m *message.Message) *Res
 // taken from rec, as recorded.Read parsed them for the whole report, so
 // that each is parsed once. A nil rec reads them from m.
 func ValidateRecorded(ctx context.Context, r resolver.Resolver, m *message.Message, rec *recorded.Fields) *Result {
+	return ValidateHistory(ctx, r, m, rec, nil)
+}
+
+// ValidateHistory is ValidateRecorded with a history of keys (a key
+// archive), which forensics tries on an ARC-Message-Signature that fails.
+func ValidateHistory(ctx context.Context, r resolver.Resolver, m *message.Message, rec *recorded.Fields, history dkim.KeyHistory) *Result {
 	res := &Result{Instances: []*Instance{}}
 	if m == nil {
 		res.Result, res.Code, res.Reason = result.None, CodeNotAMessage, "there is no message to check"
@@ -49,8 +55,9 @@ func ValidateRecorded(ctx context.Context, r resolver.Resolver, m *message.Messa
 		res.Reason = "the message has no ARC fields: no forwarding intermediary vouched for it (most messages have none)"
 		return res
 	}
-	v := &validator{ctx: ctx, r: r, m: m, sets: sets, keys: map[string]*keyLookup{}}
+	v := &validator{ctx: ctx, r: r, m: m, sets: sets, keys: map[string]*keyLookup{}, history: history, suspects: map[int]*dkim.Suspect{}}
 	v.verifyAMSAll(res)
+	v.investigate(res)
 	if err != nil {
 		se := err.(*StructureError)
 		res.fail(CodeStructure, se.Instance, "the ARC sets do not form a chain: "+se.Msg)
@@ -83,6 +90,9 @@ type validator struct {
 	m    *message.Message
 	sets []*Set
 	keys map[string]*keyLookup
+	// history and suspects are for forensics (forensics.go).
+	history  dkim.KeyHistory
+	suspects map[int]*dkim.Suspect
 }
 
 type keyLookup struct {
@@ -206,6 +216,7 @@ func (v *validator) verifyAMSAll(res *Result) {
 		hashed := sig.Algorithm.Hash().New()
 		hashed.Write(input)
 		headerOK := dkim.VerifySignature(pub, sig.Algorithm, hashed.Sum(nil), sig.Signature) == nil
+		v.suspect(i, pub, bodyChecked && !bodyOK, !headerOK)
 		if bodyChecked && !bodyOK && v.m.NoSeparator {
 			// The file ends in its header: most likely a header saved
 			// without its body, which nothing in the file can tell from a

@@ -117,7 +117,8 @@ type Suspect struct {
 	Domain      string   // d=, for the reason
 	// KeyName is where the key is published; Key is the key published
 	// there today when it can verify the signature, else nil; KeyGone
-	// says that today there is no key there, or a revoked one.
+	// says that today there is no key there that could: none, a revoked
+	// one, or one of another type.
 	KeyName string
 	Key     crypto.PublicKey
 	KeyGone bool
@@ -315,7 +316,7 @@ func (c *check) suspect() *Suspect {
 	if c.valid != nil {
 		s.Key = c.key.Public
 	}
-	if c.keyErr != nil && c.keyErr.Code == CodeKeyNotFound || c.keyErr == nil && c.key != nil && c.key.Revoked {
+	if c.keyErr != nil && c.keyErr.Code == CodeKeyNotFound || c.keyErr == nil && c.key != nil && (c.key.Revoked || c.key.Type != sig.Algorithm.KeyType()) {
 		s.KeyGone = true
 	}
 	if !s.BodyFailed && !s.HeaderFailed && !s.KeyGone {

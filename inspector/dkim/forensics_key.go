@@ -111,7 +111,7 @@ func archivedKeyVerifies(header []message.Field, s *Suspect, history KeyHistory,
 		}
 		today := "the key published there today is another one"
 		if s.KeyGone {
-			today = "no usable key is published there today (it was removed or revoked)"
+			today = "no key that could verify it is published there today (it was removed, revoked or replaced by one of another type)"
 		}
 		return Forensic{Change: KeyRotated, Where: "header:" + s.Name, Confirmed: true,
 			Detail: fmt.Sprintf("the signature verifies with the key that %s published when it was seen from %s to %s (kept in your key archive); %s", s.KeyName, day(k.FirstSeen), day(k.LastSeen), today),

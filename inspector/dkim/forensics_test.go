@@ -399,6 +399,13 @@ click links or open attachments unless you recognize the sender.
 			hist: history{signer.Selector + "._domainkey." + signer.Domain: {{Record: rotated.Record(), LastSeen: day0.Add(time.Hour)}, {Record: signer.Record(), FirstSeen: day0, LastSeen: day0}}},
 			want: [][2]string{{"key_rotated", "header:dkim-signature"}},
 		},
+		{
+			name: "key replaced by an RSA key since signing, the old one in the archive",
+			make: func() string { return sign(draft(), testsign.Options{}).String() },
+			keys: []testsign.Key{{Domain: signer.Domain, Selector: signer.Selector, Signer: testsign.RSA2048(0)}},
+			hist: history{signer.Selector + "._domainkey." + signer.Domain: {{Record: signer.Record(), FirstSeen: day0, LastSeen: day0}}},
+			want: [][2]string{{"key_rotated", "header:dkim-signature"}},
+		},
 		// The forged controls: nothing may be confirmed.
 		{
 			name: "forged: a word changed in the middle of the body",
