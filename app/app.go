@@ -88,6 +88,7 @@ func (a *App) serially(f func()) {
 
 // New makes the main window of a.
 func New(a fyne.App) *App {
+	a.Settings().SetTheme(newAppTheme())
 	w := a.NewWindow(windowTitle)
 	icon := fyne.NewStaticResource("icon.png", assets.Icon)
 	a.SetIcon(icon)

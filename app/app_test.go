@@ -32,8 +32,8 @@ func checkRows(t *testing.T, e *entry) {
 	}
 	for i, row := range r.Summary {
 		vr := p.rows[i]
-		want := statusLook(row.Status)
-		if vr.mech.Text != row.Mechanism || vr.word.Text != string(row.Result) || vr.reason.Text != row.Reason {
+		want := lookOf(row.Status)
+		if vr.mech.Text != row.Mechanism || vr.word.Text != resultText(row.ShownWord()) || vr.reason.Text != row.Reason {
 			t.Errorf("row %d shows %q, want %q %q %q", i, vr.text(), row.Mechanism, row.Result, row.Reason)
 		}
 		if vr.word.Importance != want.importance {
@@ -49,11 +49,11 @@ func checkRows(t *testing.T, e *entry) {
 	if p.spin.running {
 		t.Error("the banner still shows activity after the check ended")
 	}
-	if p.banner.status != r.Verdict {
+	if string(p.banner.status) != r.Verdict {
 		t.Errorf("banner colour is for %q, want the verdict %q", p.banner.status, r.Verdict)
 	}
-	if p.word.Text != statusLook(r.Verdict).word || p.headline.Text != r.Headline {
-		t.Errorf("banner says %q %q, want %q %q", p.word.Text, p.headline.Text, statusLook(r.Verdict).word, r.Headline)
+	if p.word.Text != lookOf(r.Verdict).word || p.headline.Text != r.Headline {
+		t.Errorf("banner says %q %q, want %q %q", p.word.Text, p.headline.Text, lookOf(r.Verdict).word, r.Headline)
 	}
 }
 
@@ -333,7 +333,7 @@ func TestVerdictPanelColoursAndWords(t *testing.T) {
 		},
 	}
 	p := newVerdictPanel(r, false)
-	want := []widget.Importance{widget.DangerImportance, widget.SuccessImportance, widget.DangerImportance, widget.LowImportance, widget.WarningImportance}
+	want := []widget.Importance{widget.DangerImportance, widget.SuccessImportance, widget.DangerImportance, widget.MediumImportance, widget.WarningImportance}
 	for i, vr := range p.rows {
 		if vr.word.Importance != want[i] {
 			t.Errorf("%s: importance %v, want %v", vr.row.Mechanism, vr.word.Importance, want[i])

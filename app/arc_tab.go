@@ -31,7 +31,7 @@ type arcView struct {
 func newARCView() *arcView {
 	v := &arcView{
 		head:      newStatusHead(),
-		facts:     textForm("Failed at instance", "Oldest passing instance"),
+		facts:     textForm("Chain broken at", "Message unchanged since"),
 		chainHead: heading("The chain, instance by instance"),
 		instances: newList(newARCInstanceView),
 		more:      newMoreView(),
@@ -42,11 +42,18 @@ func newARCView() *arcView {
 
 func (v *arcView) object() fyne.CanvasObject { return v.root }
 
-func (v *arcView) update(s *arc.Result) {
+func (v *arcView) update(s *arc.Result, _ *inspector.Report) {
 	sh := track(s)
 	sh.mark(&s.Code) // a machine word: the reason says it
-	v.head.set("ARC", string(use(sh, &s.Result)), use(sh, &s.Reason))
-	v.facts.setAll(nonZero(use(sh, &s.FailedInstance)), nonZero(use(sh, &s.OldestPass)))
+	v.head.set("ARC", string(use(sh, &s.Result)), inspector.ARCStatus(s.Result), use(sh, &s.Reason))
+	broken, since := "", ""
+	if n := use(sh, &s.FailedInstance); n != 0 {
+		broken = fmt.Sprintf("instance %d: from there on, the forwarders' claims cannot be verified", n)
+	}
+	if n := use(sh, &s.OldestPass); n != 0 {
+		since = fmt.Sprintf("instance %d signed it: its message signature still verifies (whatever the seals say)", n)
+	}
+	v.facts.setAll(broken, since)
 	var list []*arc.Instance
 	for _, in := range use(sh, &s.Instances) {
 		if in != nil {
@@ -58,12 +65,17 @@ func (v *arcView) update(s *arc.Result) {
 	v.more.set(s, sh)
 }
 
-// nonZero is n as text, or "" for 0.
-func nonZero(n int) string {
-	if n == 0 {
-		return ""
+// cvText says an ARC set's cv= in words, the tag beside them.
+func cvText(cv string) string {
+	switch cv {
+	case "none":
+		return "none: it was the first forwarder (cv=none)"
+	case "pass":
+		return "intact: the chain before it validated (cv=pass)"
+	case "fail":
+		return "broken: the chain before it did not validate (cv=fail)"
 	}
-	return strconv.Itoa(n)
+	return cv
 }
 
 // arcInstanceView is one ARC set.
@@ -82,7 +94,7 @@ func newARCInstanceView() item[*arc.Instance] {
 		title: heading(""),
 		seal:  newStatusHead(),
 		ams:   newStatusHead(),
-		facts: textForm("Chain status it recorded (cv=)", "Sealed", "What it saw"),
+		facts: textForm("Chain as it found it\n(cv=)", "Sealed", "What it saw"),
 		aar:   newForm(),
 		more:  newMoreView(),
 	}
@@ -100,13 +112,13 @@ func (v *arcInstanceView) update(in *arc.Instance) {
 		title += " (s=" + sel + ")"
 	}
 	setText(v.title, title)
-	v.seal.set("Seal (ARC-Seal)", string(use(sh, &in.SealResult)), use(sh, &in.SealReason))
-	v.ams.set("Message signature (ARC-Message-Signature)", string(use(sh, &in.AMSResult)), use(sh, &in.AMSReason))
+	v.seal.set("Seal (ARC-Seal)", string(use(sh, &in.SealResult)), inspector.ARCStatus(in.SealResult), use(sh, &in.SealReason))
+	v.ams.set("Message signature (ARC-Message-Signature)", string(use(sh, &in.AMSResult)), inspector.ARCStatus(in.AMSResult), use(sh, &in.AMSReason))
 	sealed := ""
 	if t := use(sh, &in.Sealed); t != nil {
 		sealed = timeText(*t)
 	}
-	v.facts.setAll(use(sh, &in.CV), sealed, use(sh, &in.Saw))
+	v.facts.setAll(cvText(use(sh, &in.CV)), sealed, inspector.Sentence(use(sh, &in.Saw)))
 	raw := ""
 	if h := use(sh, &in.AAR); h != nil {
 		raw = h.Raw

@@ -36,6 +36,7 @@ type dkimTab struct {
 type dkimItem struct {
 	res        *dkim.Result
 	headerOnly bool
+	status     inspector.Status
 }
 
 func newDKIMTab() *dkimTab {
@@ -58,7 +59,7 @@ func (t *dkimTab) update(r *inspector.Report, running bool) {
 	items := make([]dkimItem, 0, len(r.DKIM))
 	for _, s := range r.DKIM {
 		if s != nil {
-			items = append(items, dkimItem{s, r.HeaderOnly})
+			items = append(items, dkimItem{s, r.HeaderOnly, r.SignatureStatus(s)})
 		}
 	}
 	t.cards.set(items)
@@ -73,7 +74,7 @@ func (t *dkimTab) update(r *inspector.Report, running bool) {
 		t.absent.set("DKIM signatures", false, "")
 	default:
 		t.absent.hide()
-		t.head.set("DKIM", string(row.Result), row.Reason)
+		t.head.set("DKIM", string(row.Result), inspector.StatusOf(row.Status), row.Reason)
 		setShown(t.head.root, true)
 	}
 }
@@ -95,7 +96,7 @@ func newDKIMCard() item[dkimItem] {
 	c := &dkimCard{
 		head:     newStatusHead(),
 		warnings: newNoticeList(inspector.VerdictWarn),
-		facts: textForm("Algorithm", "Key", "Canonicalization", "Identity (i=)", "Signed headers", "Not signed",
+		facts: textForm("Algorithm", "Key", "Comparison\n(canonicalization)", "Identity (i=)", "Signed headers", "Not signed",
 			"Times", "Header signature"),
 		body:     newBodyHashView(),
 		unsigned: newUnsignedView(),
@@ -115,7 +116,7 @@ func (c *dkimCard) update(it dkimItem) {
 	// Machine words: the reason and the warnings say them in words.
 	sh.mark(&s.Code, &s.Index)
 	title := "d=" + use(sh, &s.Domain) + "  s=" + use(sh, &s.Selector)
-	c.head.set(title, string(use(sh, &s.Result)), use(sh, &s.Reason))
+	c.head.set(title, string(use(sh, &s.Result)), it.status, use(sh, &s.Reason))
 	var warnings []string
 	for _, w := range use(sh, &s.Warnings) {
 		warnings = append(warnings, w.Text)
@@ -169,7 +170,7 @@ func (c *dkimCard) update(it dkimItem) {
 		times,
 		sigValid,
 	)
-	c.body.update(it.headerOnly, use(sh, &s.BodyChecked), use(sh, &s.BodyHashMatches),
+	c.body.update(it.headerOnly, it.status, use(sh, &s.BodyChecked), use(sh, &s.BodyHashMatches),
 		use(sh, &s.BodyHashExpected), use(sh, &s.BodyHashComputed))
 	c.unsigned.update(use(sh, &s.BodyLength), use(sh, &s.CanonicalBodyBytes), use(sh, &s.UnsignedBytes),
 		use(sh, &s.UnsignedText), use(sh, &s.UnsignedTruncated))
@@ -201,21 +202,22 @@ func newBodyHashView() *bodyHashView {
 	return b
 }
 
-func (b *bodyHashView) update(headerOnly, checked, matches bool, expected, computed string) {
+func (b *bodyHashView) update(headerOnly bool, sig inspector.Status, checked, matches bool, expected, computed string) {
 	switch {
 	case headerOnly || !checked:
 		why := "not checked"
 		if headerOnly {
 			why = "not verified: " + bodyNotAvailable
 		}
-		b.status.set(inspector.VerdictNone, why)
+		b.status.set(inspector.StatusNotChecked, why)
 		expected, computed = "", ""
 	case matches:
-		b.status.set(inspector.VerdictPass, "matches: the body is as signed")
+		b.status.set(inspector.StatusGood, "matches: the body is as signed")
 		b.f.setKey(b.expected, "bh=")
 		computed = ""
 	default:
-		b.status.set(inspector.VerdictFail, "does not match: the body was changed after signing")
+		// As red as the signature it breaks: a third party's is amber.
+		b.status.set(inspector.Worst(sig, inspector.StatusCaution), "does not match: the body was changed after signing")
 		b.f.setKey(b.expected, "Expected (bh=)")
 	}
 	b.f.set(b.expected, expected)

@@ -46,7 +46,7 @@ func (t *dnsTab) update(r *inspector.Report, _ bool) {
 	} else {
 		t.save.Enable()
 	}
-	setText(t.count, fmt.Sprintf("%d queries; answers from %s.", len(r.DNS), orDash(r.DNSSource)))
+	setText(t.count, fmt.Sprintf("%s; answers from %s.", plural(len(r.DNS), "query", "queries"), dnsSourceText(r.DNSSource)))
 	setShown(t.none, len(r.DNS) == 0)
 	answers := make([]*resolver.Answer, len(r.DNS))
 	for i := range r.DNS {
@@ -86,16 +86,14 @@ func newDNSCard() item[*resolver.Answer] {
 func (c *dnsCard) object() fyne.CanvasObject { return c.root }
 
 func (c *dnsCard) update(a *resolver.Answer) {
-	status, word := inspector.VerdictPass, a.Rcode
+	status, word := inspector.DNSAnswerStatus(*a), a.Rcode
 	switch {
 	case a.Rcode == "":
-		status, word = inspector.VerdictFail, "no answer"
+		word = "no answer"
 	case a.Rcode == "NOERROR" && len(a.Records) == 0:
-		status, word = inspector.VerdictNone, "NOERROR (no records)"
+		word = "no records (NOERROR)"
 	case a.Rcode == "NXDOMAIN":
-		status = inspector.VerdictNone
-	case a.Rcode != "NOERROR":
-		status = inspector.VerdictWarn
+		word = "no such name (NXDOMAIN)"
 	}
 	setText(c.qtype, a.Type)
 	setText(c.name, a.Name)
@@ -103,7 +101,7 @@ func (c *dnsCard) update(a *resolver.Answer) {
 	// Validated is said as a result (bold, coloured), not validated plainly.
 	dnssec, look := "DNSSEC: not validated", widget.MediumImportance
 	if a.AD {
-		dnssec, look = "DNSSEC: validated (AD)", statusLook(inspector.VerdictPass).importance
+		dnssec, look = "DNSSEC: validated (AD)", statusLook(inspector.StatusGood).importance
 	}
 	if c.dnssec.TextStyle.Bold != a.AD {
 		c.dnssec.TextStyle.Bold = a.AD
@@ -128,6 +126,27 @@ func (c *dnsCard) update(a *resolver.Answer) {
 	} else {
 		c.err.set()
 	}
+}
+
+// dnsSourceText says where the answers came from in words.
+func dnsSourceText(src string) string {
+	switch src {
+	case "configured":
+		return "the DNS server named in Settings"
+	case "snapshot":
+		return "a saved DNS snapshot (offline)"
+	case "":
+		return "nowhere: no query was made"
+	}
+	return src // the system's resolvers, by address
+}
+
+// plural is n with the singular or plural noun.
+func plural(n int, one, many string) string {
+	if n == 1 {
+		return "1 " + one
+	}
+	return fmt.Sprintf("%d %s", n, many)
 }
 
 func rtt(d time.Duration) string {

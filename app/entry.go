@@ -209,11 +209,11 @@ func (e *entry) render() {
 	icon := theme.FileIcon()
 	switch {
 	case e.err != nil:
-		icon = statusLook(inspector.VerdictFail).icon
+		icon = statusLook(inspector.StatusUnreadable).icon
 	case e.running:
 		icon = theme.ViewRefreshIcon()
 	case e.report != nil && !e.stopped:
-		icon = statusLook(e.report.Verdict).icon
+		icon = lookOf(e.report.Verdict).icon
 	}
 	e.view.render()
 	if e.tab.Icon == nil || e.tab.Icon.Name() != icon.Name() {

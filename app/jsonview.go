@@ -140,7 +140,9 @@ func humanKey(k string) string {
 // sectionHead shows a check's result word (coloured, with an icon) and its
 // reason.
 func sectionHead(title, word, reason string) fyne.CanvasObject {
-	status := resultStatus(word)
+	// A result in "More details" is of a part the tab does not show
+	// itself: it is read as a result aside from the verdict.
+	status := inspector.ResultStatus(result.Result(word), inspector.Aside)
 	if word == "" {
 		word = string(result.None)
 	}

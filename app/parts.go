@@ -136,17 +136,17 @@ func newStatusHead() *statusHead {
 }
 
 // set shows a title ("" hides it), a result word ("" is none), coloured
-// by its status, and a reason ("" hides it).
-func (h *statusHead) set(title, word, reason string) {
-	lk := statusLook(resultStatus(word))
+// by its status (the engine's), and a reason ("" hides it), as a sentence.
+func (h *statusHead) set(title, word string, status inspector.Status, reason string) {
+	lk := statusLook(status)
 	if word == "" {
 		word = string(result.None)
 	}
 	setIcon(h.icon, lk.icon)
 	shownLabel(h.title, title)
-	setText(h.word, word)
+	setText(h.word, resultText(word))
 	setLook(h.word, lk.importance)
-	shownLabel(h.reason, reason)
+	shownLabel(h.reason, inspector.Sentence(reason))
 }
 
 // badge is an icon and a bold coloured word on one line.
@@ -162,7 +162,7 @@ func newBadge() *badge {
 	return b
 }
 
-func (b *badge) set(status, word string) {
+func (b *badge) set(status inspector.Status, word string) {
 	lk := statusLook(status)
 	setIcon(b.icon, lk.icon)
 	setText(b.word, word)
@@ -246,7 +246,7 @@ func (f *form) show(i int, on bool) {
 // noticeList shows one notice (an icon and a line of text, in the colour
 // of a status) per text.
 type noticeList struct {
-	status string
+	status inspector.Status
 	root   *fyne.Container
 	rows   []*noticeRow
 }
@@ -256,7 +256,7 @@ type noticeRow struct {
 	text *widget.Label
 }
 
-func newNoticeList(status string) *noticeList {
+func newNoticeList(status inspector.Status) *noticeList {
 	return &noticeList{status: status, root: container.NewVBox()}
 }
 
@@ -270,7 +270,7 @@ func (n *noticeList) set(texts ...string) {
 	}
 	for i, r := range n.rows {
 		if i < len(texts) {
-			setText(r.text, texts[i])
+			setText(r.text, inspector.Sentence(texts[i]))
 		}
 		setShown(r.root, i < len(texts))
 	}

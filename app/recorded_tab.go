@@ -20,6 +20,7 @@ func newRecordedTab() tabView {
 // recordedView renders the comparison.
 type recordedView struct {
 	root        *fyne.Container
+	head        *statusHead
 	facts       *form
 	forwarded   *noticeList
 	rowsHead    *widget.Label
@@ -31,7 +32,8 @@ type recordedView struct {
 
 func newRecordedView() *recordedView {
 	v := &recordedView{
-		facts:       textForm("Recorded by", "Why"),
+		head:        newStatusHead(),
+		facts:       textForm("Recorded by\n(authserv-id)", "Why this field"),
 		forwarded:   newNoticeList(inspector.VerdictNone),
 		rowsHead:    heading("Then and now"),
 		rows:        newList(newRecordedRow),
@@ -39,14 +41,17 @@ func newRecordedView() *recordedView {
 		untrusted:   newNoticeList(inspector.VerdictWarn),
 		more:        newMoreView(),
 	}
-	v.root = vbox(v.facts.root, v.forwarded.root, v.rowsHead, v.rows.root, v.differences.root, v.untrusted.root, v.more.acc)
+	v.root = vbox(v.head.root, v.facts.root, v.forwarded.root, v.rowsHead, v.rows.root, v.differences.root, v.untrusted.root, v.more.acc)
 	return v
 }
 
 func (v *recordedView) object() fyne.CanvasObject { return v.root }
 
-func (v *recordedView) update(s *recorded.Comparison) {
+func (v *recordedView) update(s *recorded.Comparison, r *inspector.Report) {
 	sh := track(s)
+	if row := r.Row("Recorded"); row != nil {
+		v.head.set("Recorded vs now", string(row.Result), inspector.StatusOf(row.Status), row.Reason)
+	}
 	by, trusted := use(sh, &s.AuthservID), use(sh, &s.Trusted)
 	if by != "" {
 		by += map[bool]string{true: " (trusted: the receiving server)", false: " (not trusted)"}[trusted]
@@ -87,8 +92,8 @@ type recordedRow struct {
 func newRecordedRow() item[recorded.Row] {
 	r := &recordedRow{
 		name:        widget.NewLabelWithStyle("", fyne.TextAlignLeading, fyne.TextStyle{Bold: true}),
-		recorded:    resultLabel("", inspector.VerdictNone),
-		now:         resultLabel("", inspector.VerdictNone),
+		recorded:    resultLabel("", inspector.StatusNotChecked),
+		now:         resultLabel("", inspector.StatusNotChecked),
 		agree:       newBadge(),
 		explanation: wrapLabel(""),
 	}
@@ -100,20 +105,19 @@ func newRecordedRow() item[recorded.Row] {
 func (r *recordedRow) object() fyne.CanvasObject { return r.root }
 
 func (r *recordedRow) update(row recorded.Row) {
-	status, word := inspector.VerdictWarn, "differs"
-	if row.Agree {
-		status, word = inspector.VerdictPass, "agrees"
-	}
+	status, word := inspector.RecordedStatus(row), inspector.RecordedWord(row)
 	name := row.Mechanism
 	if row.Subject != "" {
 		name += " " + row.Subject
 	}
 	setText(r.name, name)
 	rec, now := string(row.Recorded), string(row.Now)
+	// The words are coloured as the mechanism's results are elsewhere:
+	// a recorded claim is never shown greener than ours.
 	setText(r.recorded, orDash(rec))
-	setLook(r.recorded, statusLook(resultStatus(rec)).importance)
+	setLook(r.recorded, statusLook(inspector.ResultStatus(row.Recorded, inspector.Aside)).importance)
 	setText(r.now, orDash(now))
-	setLook(r.now, statusLook(resultStatus(now)).importance)
+	setLook(r.now, statusLook(inspector.ResultStatus(row.Now, inspector.Aside)).importance)
 	r.agree.set(status, word)
 	setText(r.explanation, row.Explanation)
 }

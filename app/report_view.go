@@ -50,7 +50,9 @@ func detailTabs() []detailTab {
 // sectionView renders one section of a report, of type T.
 type sectionView[T any] interface {
 	object() fyne.CanvasObject
-	update(*T)
+	// update shows the section; r is the report it is part of, for the
+	// statuses of its results (inspector/status.go).
+	update(s *T, r *inspector.Report)
 }
 
 // sectionTab is a tab that shows one section of the report, or, when the
@@ -80,7 +82,7 @@ func (t *sectionTab[T]) update(r *inspector.Report, running bool) {
 		return
 	}
 	t.absent.hide()
-	t.view.update(s)
+	t.view.update(s, r)
 	setShown(t.view.object(), true)
 }
 
@@ -148,6 +150,24 @@ func newReportView(e *entry) *reportView {
 	v.page = container.NewVBox(v.errBox, v.report)
 	v.scroll = container.NewVScroll(container.NewPadded(v.page))
 	return v
+}
+
+// tabStatus is the status a details tab's icon shows: that of its summary
+// row, and for the Route tab the worse of TLS and the client's reverse
+// DNS, which it also shows. false when the tab has no icon (or its row is
+// still pending).
+func tabStatus(r *inspector.Report, mechanism string, running bool) (inspector.Status, bool) {
+	if mechanism == "" {
+		return "", false
+	}
+	row := r.Row(mechanism)
+	if row == nil || running && rowPending(*row) {
+		return "", false
+	}
+	if mechanism == "TLS" {
+		return inspector.RouteStatus(r), true
+	}
+	return inspector.StatusOf(row.Status), true
 }
 
 // selectTab shows the details tab with the given title.
@@ -223,10 +243,8 @@ func (v *reportView) render() {
 		changed := false
 		for i, t := range detailTabs() {
 			icon := fyne.Resource(nil)
-			if t.mechanism != "" {
-				if row := summaryRow(r, t.mechanism); row != nil && !(e.running && rowPending(*row)) {
-					icon = statusLook(row.Status).icon
-				}
+			if st, ok := tabStatus(r, t.mechanism, e.running); ok {
+				icon = statusLook(st).icon
 			}
 			it := v.tabBar.Items[i]
 			if (it.Icon == nil) != (icon == nil) || icon != nil && it.Icon.Name() != icon.Name() {

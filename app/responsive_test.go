@@ -1,6 +1,7 @@
 package app
 
 import (
+	"github.com/mailinspector/mailinspector/inspector"
 	"strings"
 	"testing"
 	"time"
@@ -49,7 +50,7 @@ func TestNewDropStopsOldRunAndWindowStaysResponsive(t *testing.T) {
 	if pending == 0 {
 		t.Error("no verdict row shows activity while the check waits")
 	}
-	if first.tab.Icon.Name() == statusLook("pass").icon.Name() {
+	if first.tab.Icon.Name() == statusLook(inspector.StatusGood).icon.Name() {
 		t.Error("the tab shows a verdict before the check ended")
 	}
 

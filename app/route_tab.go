@@ -81,18 +81,19 @@ func newRouteView(choose func(hop int)) *routeView {
 
 func (v *routeView) object() fyne.CanvasObject { return v.root }
 
-func (v *routeView) update(s *routeSection) {
+func (v *routeView) update(s *routeSection, _ *inspector.Report) {
 	v.updateDelivery(s.delivery)
-	longest := 0.0
+	longest, total := 0.0, 0.0
 	for _, h := range s.hops {
 		if h.DelaySeconds != nil {
 			longest = max(longest, *h.DelaySeconds)
+			total += max(*h.DelaySeconds, 0)
 		}
 	}
 	items := make([]hopItem, len(s.hops))
 	for n := range s.hops {
 		i := len(s.hops) - 1 - n
-		items[n] = hopItem{hop: &s.hops[i], n: n + 1, field: i + 1, longest: longest, choose: v.choose}
+		items[n] = hopItem{hop: &s.hops[i], n: n + 1, field: i + 1, longest: longest, total: total, choose: v.choose}
 	}
 	setShown(v.hopsHead, len(items) > 0)
 	v.hops.set(items)
@@ -135,7 +136,7 @@ func (v *routeView) updateDelivery(d *route.Route) {
 		if f.IP.IsValid() {
 			ip = f.IP.String()
 		}
-		v.fcrdnsHead.set("Forward-confirmed reverse DNS of "+ip, string(f.Result), f.Reason)
+		v.fcrdnsHead.set("Reverse DNS of "+ip+" (forward-confirmed, FCrDNS)", string(f.Result), inspector.FCrDNSStatus(f), f.Reason)
 		v.fcrdnsFacts.setAll(strings.Join(f.Names, "\n"), strings.Join(f.Confirmed, "\n"))
 	}
 	v.disagreements.set(use(sh, &d.Disagreements)...)
@@ -154,6 +155,7 @@ type hopItem struct {
 	hop      *route.Hop
 	n, field int
 	longest  float64
+	total    float64 // the delays added up
 	choose   func(hop int)
 }
 
@@ -171,6 +173,7 @@ type hopCard struct {
 	bar      *fyne.Container
 	barRect  *canvas.Rectangle
 	barSize  *barLayout
+	barText  *widget.Label
 	note     *noticeList
 	raw      *folded
 	more     *moreView
@@ -196,7 +199,9 @@ func newHopCard() item[hopItem] {
 	})
 	c.barRect = canvas.NewRectangle(theme.Color(theme.ColorNamePrimary))
 	c.barRect.CornerRadius = 3
-	c.bar = container.New(c.barSize, c.barRect)
+	c.barText = widget.NewLabel("")
+	// The bar is a delay on a scale, labelled in seconds: not progress.
+	c.bar = container.NewBorder(nil, nil, widget.NewLabel("Waited"), c.barText, container.New(c.barSize, c.barRect))
 	c.root = card(container.NewHBox(c.title, c.boundary, c.internal, c.use), c.tls.root, c.facts.root, c.bar,
 		c.note.root, c.raw.acc, c.more.acc)
 	return c
@@ -219,10 +224,14 @@ func (c *hopCard) update(it hopItem) {
 	setShown(c.internal, use(sh, &h.Internal))
 	setShown(c.use, !boundary && it.choose != nil && ip.IsValid())
 
-	tlsText, tlsStatus := "no TLS", inspector.VerdictWarn
+	tlsStatus := inspector.HopStatus(*h)
+	tlsText := "not encrypted"
+	if tlsStatus == inspector.StatusNotChecked {
+		tlsText = "not encrypted, inside one organisation"
+	}
 	tls := use(sh, &h.TLS)
 	if use(sh, &h.Encrypted) {
-		tlsText, tlsStatus = "TLS", inspector.VerdictPass
+		tlsText = "TLS"
 		if tls != nil {
 			tlsText = strings.TrimSpace(firstNonEmpty(tls.Version, "TLS") + " " + tls.Cipher)
 		}
@@ -251,6 +260,11 @@ func (c *hopCard) update(it hopItem) {
 		}
 		c.barRect.FillColor = theme.Color(theme.ColorNamePrimary)
 		c.barSize.frac = frac
+		label := seconds(*d)
+		if it.total > 0 {
+			label += " of " + seconds(it.total) + " in all"
+		}
+		setText(c.barText, label)
 		c.bar.Refresh()
 	}
 	if note := use(sh, &h.Note); note != "" {

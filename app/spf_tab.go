@@ -47,9 +47,10 @@ func newSPFView() *spfView {
 
 func (v *spfView) object() fyne.CanvasObject { return v.root }
 
-func (v *spfView) update(s *spf.Result) {
+func (v *spfView) update(s *spf.Result, r *inspector.Report) {
 	sh := track(s)
-	v.head.set("SPF", string(use(sh, &s.Result)), use(sh, &s.Reason))
+	status := r.SPFStatus()
+	v.head.set("SPF", string(use(sh, &s.Result)), status, use(sh, &s.Reason))
 	match := use(sh, &s.Mechanism)
 	if d := use(sh, &s.MechanismDomain); match != "" && d != "" {
 		match += " (in the record of " + d + ")"
@@ -69,7 +70,7 @@ func (v *spfView) update(s *spf.Result) {
 		client,
 		use(sh, &s.HELO),
 		use(sh, &s.MailFrom),
-		use(sh, &s.Identity),
+		identityText(use(sh, &s.Identity)),
 		use(sh, &s.Domain),
 		match,
 		lookups,
@@ -80,10 +81,22 @@ func (v *spfView) update(s *spf.Result) {
 	setShown(v.treeHead, tree != nil)
 	setShown(v.tree.root, tree != nil)
 	if tree != nil {
-		v.tree.update(tree)
+		v.tree.update(spfNode{tree, status})
 	}
 	v.trace.set("How it was evaluated, step by step", strings.Join(use(sh, &s.Trace), "\n"))
 	v.more.set(s, sh)
+}
+
+// identityText says which identity SPF checked in plain words, with the
+// RFC term beside it.
+func identityText(id string) string {
+	switch id {
+	case "mailfrom":
+		return "the envelope sender, where bounces go (RFC 5321 MAIL FROM)"
+	case "helo":
+		return "the name the server greeted with, as there was no envelope sender (HELO)"
+	}
+	return id
 }
 
 // spfNodeView is one record of the tree and, indented, the records it
@@ -96,7 +109,13 @@ type spfNodeView struct {
 	record   *widget.Label
 	matched  *badge
 	err      *noticeList
-	children *list[*spf.Node]
+	children *list[spfNode]
+}
+
+// spfNode is a record of the tree and the status of the SPF check.
+type spfNode struct {
+	n   *spf.Node
+	top inspector.Status
 }
 
 func newSPFNodeView() *spfNodeView {
@@ -107,7 +126,7 @@ func newSPFNodeView() *spfNodeView {
 		matched: newBadge(),
 		err:     newNoticeList(inspector.VerdictWarn),
 	}
-	n.children = newList(func() item[*spf.Node] { return newSPFNodeView() })
+	n.children = newList(func() item[spfNode] { return newSPFNodeView() })
 	n.children.wrap = indent
 	n.root = container.NewVBox(card(container.NewHBox(n.title, n.status.root), n.record, n.matched.root, n.err.root),
 		n.children.root)
@@ -116,22 +135,30 @@ func newSPFNodeView() *spfNodeView {
 
 func (n *spfNodeView) object() fyne.CanvasObject { return n.root }
 
-func (n *spfNodeView) update(node *spf.Node) {
+func (n *spfNodeView) update(it spfNode) {
+	node := it.n
 	title := node.Domain
 	if node.Via != "" {
 		title = node.Via + " → " + title
 	}
 	setText(n.title, title)
 	res := string(node.Result)
-	n.status.set(resultStatus(res), res)
+	// The matching term has the status of the result it gave: "-all" of
+	// a failing check is not a green tick.
+	st := inspector.SPFNodeStatus(node, it.top)
+	n.status.set(st, res)
 	setShown(n.status.root, res != "")
 	shownLabel(n.record, node.Record)
-	n.matched.set(inspector.VerdictPass, "matched: "+node.Mechanism)
+	n.matched.set(st, "decided by: "+node.Mechanism)
 	setShown(n.matched.root, node.Mechanism != "")
 	if node.Error != "" {
 		n.err.set(node.Error)
 	} else {
 		n.err.set()
 	}
-	n.children.set(node.Children)
+	kids := make([]spfNode, len(node.Children))
+	for i, c := range node.Children {
+		kids[i] = spfNode{c, it.top}
+	}
+	n.children.set(kids)
 }

@@ -1,19 +1,18 @@
 package app
 
 import (
-	"strings"
-
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 
 	"github.com/mailinspector/mailinspector/inspector"
-	"github.com/mailinspector/mailinspector/inspector/result"
 )
 
-// look is how a status shows: an icon, a colour (through the theme, so that
-// light and dark themes both read well) and a word, so that colour is never
-// the only signal.
+// look is how a status shows: an icon of its own shape, a colour (through
+// the theme, so that light and dark themes both read well) and a word, so
+// that colour is never the only signal. The status itself always comes
+// from the engine (inspector/status.go): the app has no mapping of result
+// words of its own.
 type look struct {
 	icon       fyne.Resource
 	color      fyne.ThemeColorName
@@ -22,41 +21,54 @@ type look struct {
 	word string
 }
 
-// statusLook is the look of a verdict or Row.Status: pass, warn, fail, or
-// anything else (none: not evaluated).
-func statusLook(status string) look {
-	switch status {
-	case inspector.VerdictPass:
-		return look{theme.NewSuccessThemedResource(theme.ConfirmIcon()), theme.ColorNameSuccess, widget.SuccessImportance, "PASS"}
-	case inspector.VerdictWarn:
-		return look{theme.NewWarningThemedResource(theme.WarningIcon()), theme.ColorNameWarning, widget.WarningImportance, "WARNING"}
-	case inspector.VerdictFail:
-		return look{theme.NewErrorThemedResource(theme.ErrorIcon()), theme.ColorNameError, widget.DangerImportance, "FAIL"}
+// statusLook is the look of a status: the shapes are those of the text
+// output's symbols (✔ ! ✘ ? ⊘).
+func statusLook(s inspector.Status) look {
+	word := s.Title()
+	switch s {
+	case inspector.StatusGood:
+		return look{theme.NewSuccessThemedResource(theme.ConfirmIcon()), theme.ColorNameSuccess, widget.SuccessImportance, word}
+	case inspector.StatusCaution:
+		return look{theme.NewWarningThemedResource(theme.WarningIcon()), theme.ColorNameWarning, widget.WarningImportance, word}
+	case inspector.StatusBad:
+		return look{theme.NewErrorThemedResource(theme.CancelIcon()), theme.ColorNameError, widget.DangerImportance, word}
+	case inspector.StatusUnreadable:
+		// Not a verdict on the message: its own shape, in the text colour.
+		return look{theme.NewThemedResource(theme.ErrorIcon()), theme.ColorNameForeground, widget.MediumImportance, word}
+	case inspector.StatusPending:
+		return look{theme.NewColoredResource(theme.ViewRefreshIcon(), colorNotChecked), colorNotChecked, widget.MediumImportance, word}
 	}
-	return look{theme.NewDisabledResource(theme.QuestionIcon()), theme.ColorNameDisabled, widget.LowImportance, "NOT EVALUATED"}
+	return look{theme.NewColoredResource(theme.QuestionIcon(), colorNotChecked), colorNotChecked, widget.MediumImportance, word}
 }
 
-// resultStatus maps an RFC 8601 result word of one check (in a details tab)
-// to the status its colour and icon come from. The verdict panel does not
-// use it: there each Row carries the status the engine chose.
-func resultStatus(word string) string {
-	switch result.Result(strings.ToLower(word)) {
-	case result.Pass:
-		return inspector.VerdictPass
-	case result.Fail, result.PermError:
-		return inspector.VerdictFail
-	case result.SoftFail, result.Neutral, result.TempError, result.Policy:
-		return inspector.VerdictWarn
-	}
-	return inspector.VerdictNone
-}
+// lookOf is the look of a JSON status word (Row.Status, Report.Verdict).
+func lookOf(word string) look { return statusLook(inspector.StatusOf(word)) }
 
 // statusIcon is an icon widget for a status.
-func statusIcon(status string) *widget.Icon { return widget.NewIcon(statusLook(status).icon) }
+func statusIcon(s inspector.Status) *widget.Icon { return widget.NewIcon(statusLook(s).icon) }
+
+// plainWords lead with plain words for the RFC result words a reader may
+// not know; the RFC word stays beside them (and in the JSON unchanged).
+var plainWords = map[string]string{
+	"softfail":  "weak fail",
+	"permerror": "broken record",
+	"temperror": "DNS error",
+	"neutral":   "no opinion",
+	"policy":    "refused by policy",
+}
+
+// resultText is a result word as shown: plain words first, the RFC word
+// in brackets.
+func resultText(word string) string {
+	if p, ok := plainWords[word]; ok {
+		return p + " (" + word + ")"
+	}
+	return word
+}
 
 // resultLabel shows a result word in bold, coloured by status.
-func resultLabel(word, status string) *widget.Label {
+func resultLabel(word string, s inspector.Status) *widget.Label {
 	l := widget.NewLabelWithStyle(word, fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
-	l.Importance = statusLook(status).importance
+	l.Importance = statusLook(s).importance
 	return l
 }

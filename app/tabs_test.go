@@ -53,12 +53,12 @@ func mustLack(t *testing.T, what string, o fyne.CanvasObject, unwanted ...string
 // The views as the tabs use them, given one section.
 func dkimCardOf(s *dkim.Result, headerOnly bool) fyne.CanvasObject {
 	c := newDKIMCard()
-	c.update(dkimItem{s, headerOnly})
+	c.update(dkimItem{s, headerOnly, (&inspector.Report{}).SignatureStatus(s)})
 	return c.object()
 }
 
 func sectionObject[T any](v sectionView[T], s *T) fyne.CanvasObject {
-	v.update(s)
+	v.update(s, &inspector.Report{})
 	return v.object()
 }
 
@@ -142,14 +142,14 @@ func TestDKIMCardUpdatesInPlace(t *testing.T) {
 	c := newDKIMCard()
 	c.update(dkimItem{fromJSON[dkim.Result](t, `{"domain":"a.example","selector":"s1","result":"fail","reason":"changed",
 		"body_checked":true,"body_hash_expected":"E=","body_hash_computed":"C=","body_length":10,"unsigned_bytes":5,
-		"unsigned_text":"extra","warnings":["a warning"],"field":"DKIM-Signature: a"}`), false})
+		"unsigned_text":"extra","warnings":["a warning"],"field":"DKIM-Signature: a"}`), false, inspector.StatusBad})
 	first := c.object()
 	c.update(dkimItem{fromJSON[dkim.Result](t, `{"domain":"b.example","selector":"s2","result":"pass","reason":"fine",
-		"body_checked":true,"body_hash_expected":"H=","body_hash_computed":"H=","body_hash_matches":true}`), false})
+		"body_checked":true,"body_hash_expected":"H=","body_hash_computed":"H=","body_hash_matches":true}`), false, inspector.StatusGood})
 	if c.object() != first {
 		t.Error("the card was made again")
 	}
-	mustContain(t, "updated card", c.object(), "d=b.example  s=s2", "fine", "matches: the body is as signed", "H=")
+	mustContain(t, "updated card", c.object(), "d=b.example  s=s2", "Fine", "matches: the body is as signed", "H=")
 	mustLack(t, "updated card", c.object(), "a.example", "changed", "C=", "extra", "a warning", "DKIM-Signature: a",
 		"Signed body length", "Expected (bh=)")
 }
@@ -165,7 +165,7 @@ func TestDMARCView(t *testing.T) {
 	view := sectionObject[dmarc.Result](newDMARCView(), s)
 	mustContain(t, "DMARC view", view, "Nothing aligned with fabrikam.example.", "v=DMARC1; p=reject",
 		"reject (from p=)", "reject: a receiver following the record refuses it", "SPF (MAIL FROM)", "DKIM s=relay",
-		"cheaphost.example", "not aligned (relaxed)", "another organisation")
+		"cheaphost.example", "not aligned (relaxed)", "Another organisation", "same domain, but SPF failed")
 	mustContain(t, "DMARC More details", moreDetails(view), "Spf aligned", "Dkim aligned")
 }
 
@@ -178,13 +178,13 @@ func TestSectionViews(t *testing.T) {
 		"children":[{"domain":"_spf.example.com","via":"include","record":"v=spf1 ip4:192.0.2.0/24 -all","result":"pass","mechanism":"ip4:192.0.2.0/24"}]}}`)
 	mustContain(t, "SPF view", sectionObject[spf.Result](newSPFView(), spfRes), "192.0.2.25 is allowed", "out1.example", "b@example.com",
 		"ip4:192.0.2.0/24 (in the record of _spf.example.com)", "2 of at most 10", "Record tree",
-		"v=spf1 include:_spf.example.com -all", "include → _spf.example.com", "matched: ip4:192.0.2.0/24",
+		"v=spf1 include:_spf.example.com -all", "include → _spf.example.com", "decided by: ip4:192.0.2.0/24",
 		"example.com: include:_spf.example.com")
 
 	arcRes := fromJSON[arc.Result](t, `{"result":"pass","code":"ok","reason":"chain intact","instances":[{"instance":1,"domain":"lists.example",
 		"selector":"arc","cv":"none","seal_result":"pass","ams_result":"pass","saw":"DKIM of contoso passed",
 		"aar":{"raw":"i=1; lists.example; dkim=pass","authserv_id":"lists.example"}}]}`)
-	mustContain(t, "ARC view", sectionObject[arc.Result](newARCView(), arcRes), "chain intact", "i=1  sealed by lists.example (s=arc)",
+	mustContain(t, "ARC view", sectionObject[arc.Result](newARCView(), arcRes), "Chain intact", "i=1  sealed by lists.example (s=arc)",
 		"Seal (ARC-Seal)", "Message signature (ARC-Message-Signature)", "DKIM of contoso passed", "i=1; lists.example; dkim=pass")
 
 	hops := *fromJSON[[]route.Hop](t, `[
@@ -196,7 +196,7 @@ func TestSectionViews(t *testing.T) {
 	chosen := -1
 	view := sectionObject[routeSection](newRouteView(func(hop int) { chosen = hop }), &routeSection{hops, delivery})
 	mustContain(t, "route view", view,
-		"1. a.example [10.0.0.1] → b.example", "2. b.example [192.0.2.25] → mx.example", "no TLS",
+		"1. a.example [10.0.0.1] → b.example", "2. b.example [192.0.2.25] → mx.example", "not encrypted, inside one organisation",
 		"TLSv1.3 TLS_AES_256_GCM_SHA384", "boundary", "7s", "mx.example is the recipient's MX", "b.example resolves back",
 		"Use as the boundary", "Choose the boundary hop automatically")
 	// Only the hop that is not the boundary offers itself; it is the

@@ -71,13 +71,13 @@ func newVerdictPanel(r *inspector.Report, running bool) *verdictPanel {
 
 // update shows r (nil before the first partial report) in the panel.
 func (p *verdictPanel) update(r *inspector.Report, running bool) {
-	status, headline := inspector.VerdictNone, "Checking…"
+	status, headline := inspector.StatusNotChecked, "Checking…"
 	var rows []inspector.Row
 	if r != nil {
-		status, headline, rows = r.Verdict, r.Headline, r.Summary
+		status, headline, rows = inspector.StatusOf(r.Verdict), r.Headline, r.Summary
 	}
 	if running {
-		status = inspector.VerdictNone
+		status = inspector.StatusPending
 		if r == nil || len(rows) == 0 {
 			rows = nil
 			for _, m := range pendingMechanisms {
@@ -90,11 +90,7 @@ func (p *verdictPanel) update(r *inspector.Report, running bool) {
 		headline = "Nothing could be evaluated."
 	}
 	lk := statusLook(status)
-	word := lk.word
-	if running {
-		word = "CHECKING"
-	}
-	setText(p.word, word)
+	setText(p.word, lk.word)
 	setLook(p.word, lk.importance)
 	setText(p.headline, headline)
 	setIcon(p.icon, lk.icon)
@@ -157,11 +153,8 @@ func newVerdictRow() *verdictRow {
 // result.
 func (vr *verdictRow) update(row inspector.Row, pending bool) {
 	vr.row, vr.pending = row, pending
-	word, reason := string(row.Result), row.Reason
-	if word == "" {
-		word = string(result.None)
-	}
-	lk := statusLook(row.Status)
+	word, reason := resultText(row.ShownWord()), row.Reason
+	lk := lookOf(row.Status)
 	imp := lk.importance
 	if pending {
 		word, reason, imp = checking, "waiting for DNS answers", widget.LowImportance
@@ -188,11 +181,11 @@ func (vr *verdictRow) text() string {
 // refreshed.
 type banner struct {
 	widget.BaseWidget
-	status  string
+	status  inspector.Status
 	content fyne.CanvasObject
 }
 
-func newBanner(status string, content fyne.CanvasObject) *banner {
+func newBanner(status inspector.Status, content fyne.CanvasObject) *banner {
 	b := &banner{status: status, content: content}
 	b.ExtendBaseWidget(b)
 	return b

@@ -92,7 +92,7 @@ func (s Status) Title() string {
 	case StatusGood:
 		return "PASS"
 	case StatusCaution:
-		return "WARNING"
+		return "WARN"
 	case StatusBad:
 		return "FAIL"
 	case StatusUnreadable:

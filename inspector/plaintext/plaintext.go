@@ -62,10 +62,10 @@ func Write(w io.Writer, r *inspector.Report, opts Options) error {
 		p.field("Received", r.Received.Format("2006-01-02 15:04:05 -0700"))
 	}
 	p.line("")
-	p.wrap(fmt.Sprintf("  %s  ", p.status(r.Verdict, strings.ToUpper(r.Verdict))), r.Headline)
+	p.wrap(fmt.Sprintf("  %s  ", p.status(r.Verdict, inspector.StatusOf(r.Verdict).Title())), r.Headline)
 	p.line("")
 	for _, row := range r.Summary {
-		p.wrap(fmt.Sprintf("  %-9s %s  ", row.Mechanism, p.status(row.Status, fmt.Sprintf("%-9s", row.Result))), row.Reason)
+		p.wrap(fmt.Sprintf("  %-9s %s  ", row.Mechanism, p.status(row.Status, fmt.Sprintf("%-9s", row.ShownWord()))), row.Reason)
 	}
 	if len(r.Reasons) > 1 {
 		p.line("")
@@ -390,16 +390,22 @@ func (p *printer) paint(code, s string) string {
 	return code + s + ansiReset
 }
 
-// status paints s in the colour of a status, with a symbol in front so that
-// colour is never the only signal.
+// status paints s in the colour of a status (a JSON status word), with
+// its symbol in front so that colour is never the only signal. Status,
+// symbol and colour are those of the engine's one status language
+// (inspector.Status), as the window shows them.
 func (p *printer) status(status, s string) string {
-	switch status {
-	case inspector.VerdictPass:
-		return p.paint(ansiGreen, "✔ "+s)
-	case inspector.VerdictWarn:
-		return p.paint(ansiYellow, "! "+s)
-	case inspector.VerdictFail:
-		return p.paint(ansiRed, "✘ "+s)
+	st := inspector.StatusOf(status)
+	code := ansiGrey
+	switch st {
+	case inspector.StatusGood:
+		code = ansiGreen
+	case inspector.StatusCaution:
+		code = ansiYellow
+	case inspector.StatusBad:
+		code = ansiRed
+	case inspector.StatusUnreadable:
+		code = ansiBold
 	}
-	return p.paint(ansiGrey, "- "+s)
+	return p.paint(code, st.Symbol()+" "+s)
 }
