@@ -1,10 +1,16 @@
 // Package cli is the command line of Mail Inspector:
 //
-//	mailinspector check [--json] [--dns HOST:PORT] [--offline --snapshot FILE]
-//	                    [--record FILE] [--timeout DURATION] [--client-ip IP] FILE...
+//	mailinspector check [--json | --format text|json|csv] [--summary]
+//	                    [--dns HOST:PORT] [--offline --snapshot FILE]
+//	                    [--record FILE] [--timeout DURATION] [--client-ip IP]
+//	                    [--jobs N] FILE|FOLDER...
 //
-// It checks each file and prints a readable summary (coloured on a
-// terminal) or, with --json, one JSON object per file per line.
+// It checks each message (a message file, each message of an mbox file, a
+// Maildir, an Apple Mail .emlx file or export, or a folder searched
+// recursively; see package mailbox) and prints a readable summary
+// (coloured on a terminal), one JSON object per message per line, or one
+// CSV row per message. Messages are checked many at a time, with one DNS
+// cache for the whole run, and reported in the order read.
 package cli
 
 import (
@@ -17,39 +23,68 @@ import (
 	"net"
 	"net/netip"
 	"os"
-	"runtime"
 	"strings"
 
 	"github.com/mailinspector/mailinspector/inspector"
+	"github.com/mailinspector/mailinspector/inspector/mailbox"
 	"github.com/mailinspector/mailinspector/inspector/plaintext"
 	"github.com/mailinspector/mailinspector/inspector/resolver"
+	"github.com/mailinspector/mailinspector/inspector/summary"
 )
 
 // Exit statuses.
 const (
-	ExitOK       = 0 // every file was read and checked
-	ExitBadInput = 1 // a file could not be read or is not a message
+	ExitOK       = 0 // every message was read and checked
+	ExitBadInput = 1 // a file or message could not be read or is not a message
 	ExitUsage    = 2 // the command line is wrong
 )
 
-const usage = `usage: mailinspector check [flags] FILE...
+// DefaultJobs is how many messages are checked at the same time: a check
+// mostly waits for DNS, so many can be in flight on a few cores.
+const DefaultJobs = 32
 
-Re-verifies DKIM, SPF, DMARC and ARC of saved messages (.eml) and prints
-a verdict with reasons. Only DNS is queried; nothing is uploaded.
+const usage = `usage: mailinspector check [flags] FILE|FOLDER...
+
+Re-verifies DKIM, SPF, DMARC and ARC of saved messages and prints a
+verdict with reasons. Takes message files (.eml), mbox files (Thunderbird
+folders, Apple Mail exports), Maildirs, Apple Mail .emlx files, and
+folders of messages. Only DNS is queried; nothing is uploaded.
 
 flags:
 `
 
+// config is the parsed command line.
+type config struct {
+	format  string // text, json or csv
+	summary bool
+	jobs    int
+	opts    inspector.Options
+	record  string
+	inputs  []string
+}
+
 // Run runs the check command with its arguments (those after "check") and
 // returns the exit status.
 func Run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
+	cfg, code := parse(args, stderr)
+	if cfg == nil {
+		return code
+	}
+	return check(ctx, cfg, stdout, stderr)
+}
+
+// parse reads the command line; a nil config comes with the exit status.
+func parse(args []string, stderr io.Writer) (*config, int) {
 	fs := flag.NewFlagSet("check", flag.ContinueOnError)
 	fs.SetOutput(stderr)
 	fs.Usage = func() {
 		fmt.Fprint(stderr, usage)
 		fs.PrintDefaults()
 	}
-	asJSON := fs.Bool("json", false, "print one JSON object per file, one per line")
+	asJSON := fs.Bool("json", false, "print one JSON object per message, one per line (same as --format json)")
+	format := fs.String("format", "", "output `FORMAT`: text (the default), json, or csv (one row per message, for spreadsheets)")
+	sum := fs.Bool("summary", false, "after the messages, print a summary: verdicts, most common problems, DMARC per From domain (on stderr with --format csv)")
+	jobs := fs.Int("jobs", DefaultJobs, "check up to `N` messages at the same time")
 	server := fs.String("dns", "", "ask this DNS server (`HOST:PORT`) instead of the system's resolvers")
 	offline := fs.Bool("offline", false, "send no DNS queries: answer them from --snapshot")
 	snapshot := fs.String("snapshot", "", "with --offline, the DNS snapshot `FILE` to replay")
@@ -57,25 +92,38 @@ func Run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	timeout := fs.Duration("timeout", resolver.DefaultTimeout, "per-query DNS timeout")
 	clientIP := fs.String("client-ip", "", "take `IP` as the address that delivered the message, instead of reading it from Received fields")
 
-	files, err := parseInterleaved(fs, args)
+	inputs, err := parseInterleaved(fs, args)
 	if err != nil {
 		if errors.Is(err, flag.ErrHelp) {
-			return ExitOK
+			return nil, ExitOK
 		}
-		return ExitUsage
+		return nil, ExitUsage
 	}
-	bad := func(format string, a ...any) int {
+	bad := func(format string, a ...any) (*config, int) {
 		fmt.Fprintf(stderr, "mailinspector check: "+format+"\n", a...)
 		fs.Usage()
-		return ExitUsage
+		return nil, ExitUsage
 	}
-	if len(files) == 0 {
+	cfg := &config{format: *format, summary: *sum, jobs: *jobs, record: *record, inputs: inputs,
+		opts: inspector.Options{DNS: resolver.Config{Timeout: *timeout}}}
+	switch {
+	case *asJSON && cfg.format != "" && cfg.format != "json":
+		return bad("--json and --format %s exclude each other", cfg.format)
+	case *asJSON:
+		cfg.format = "json"
+	case cfg.format == "":
+		cfg.format = "text"
+	}
+	switch {
+	case len(inputs) == 0:
 		return bad("no message file given")
-	}
-	if *timeout <= 0 {
+	case cfg.format != "text" && cfg.format != "json" && cfg.format != "csv":
+		return bad("--format %q: want text, json or csv", cfg.format)
+	case *timeout <= 0:
 		return bad("--timeout must be positive, got %v", *timeout)
+	case *jobs < 1:
+		return bad("--jobs must be at least 1, got %d", *jobs)
 	}
-	opts := inspector.Options{DNS: resolver.Config{Timeout: *timeout}}
 	switch {
 	case *offline && *snapshot == "":
 		return bad("--offline needs --snapshot FILE")
@@ -87,105 +135,280 @@ func Run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		snap, err := resolver.ReadSnapshot(*snapshot)
 		if err != nil {
 			fmt.Fprintf(stderr, "mailinspector check: %v\n", err)
-			return ExitUsage
+			return nil, ExitUsage
 		}
-		opts.DNS.Replay = snap
+		cfg.opts.DNS.Replay = snap
 	case *server != "":
 		if _, _, err := net.SplitHostPort(*server); err != nil {
 			return bad("--dns %q: want HOST:PORT, e.g. 127.0.0.1:53", *server)
 		}
-		opts.DNS.Servers = []string{*server}
+		cfg.opts.DNS.Servers = []string{*server}
+	}
+	if !*offline {
+		// One cache for every message of the run: a mailbox with many
+		// messages from the same senders asks each question once.
+		cfg.opts.DNS.Cache = resolver.NewCache(resolver.CacheOptions{})
 	}
 	if *clientIP != "" {
 		ip, err := netip.ParseAddr(*clientIP)
 		if err != nil {
 			return bad("--client-ip %q is not an IP address", *clientIP)
 		}
-		opts.ClientIP = ip
+		cfg.opts.ClientIP = ip
 	}
+	return cfg, ExitOK
+}
 
-	color := !*asJSON && isTerminal(stdout) && os.Getenv("NO_COLOR") == ""
-	enc := json.NewEncoder(stdout)
-	enc.SetEscapeHTML(false)
+// check checks every message of cfg.inputs and writes the reports.
+func check(ctx context.Context, cfg *config, stdout, stderr io.Writer) int {
+	out := newWriter(cfg, stdout, stderr)
+	prog := newProgress(stderr, cfg.inputs)
 	var recorded *resolver.Snapshot
 	status := ExitOK
-	// Files are checked a few at a time (a check waits for DNS more than
-	// it computes), and reported in the order given.
-	for res := range checkAll(ctx, files, opts, runtime.GOMAXPROCS(0)+1) {
-		file, r, err := res.file, res.report, res.err
-		if err != nil {
-			status = ExitBadInput
-			fmt.Fprintf(stderr, "mailinspector: %v\n", err)
-			if *asJSON {
-				enc.Encode(struct {
-					File  string `json:"file"`
-					Error string `json:"error"`
-				}{file, err.Error()})
-			}
+	messages := 0
+	for res := range checkAll(ctx, cfg.inputs, cfg.opts, cfg.jobs) {
+		it, r := res.item, res.report
+		prog.done(it)
+		switch {
+		case it.Skipped != "":
+			out.counter.AddSkipped(it.Skipped)
 			continue
-		}
-		if recorded == nil {
-			recorded = r.Snapshot()
-		} else {
-			recorded.Merge(r.Snapshot())
-		}
-		if *asJSON {
-			err = enc.Encode(r)
-		} else {
-			err = plaintext.Write(stdout, r, plaintext.Options{Color: color})
-			if err == nil && r.SPF != nil && !r.SPF.ClientIP.IsValid() {
-				_, err = fmt.Fprintln(stdout, "  (If you know the address that delivered the message, give it with --client-ip to check SPF.)")
+		case it.Err != nil:
+			status = ExitBadInput
+			prog.clear(true)
+			fmt.Fprintf(stderr, "mailinspector: %v\n", it.Err)
+			out.counter.AddError()
+		default:
+			messages++
+			out.counter.Add(it.Name, r)
+			if cfg.record != "" {
+				if recorded == nil {
+					recorded = r.Snapshot()
+				} else {
+					recorded.Merge(r.Snapshot())
+				}
 			}
 		}
-		if err != nil {
-			fmt.Fprintf(stderr, "mailinspector: writing the report of %s: %v\n", file, err)
+		prog.clear(false)
+		if err := out.item(it, r); err != nil {
+			fmt.Fprintf(stderr, "mailinspector: writing the report of %s: %v\n", it.Name, err)
 			return ExitBadInput
 		}
 	}
-	if *record != "" && recorded != nil {
-		if err := recorded.WriteFile(*record); err != nil {
+	prog.finish()
+	if err := out.finish(); err != nil {
+		fmt.Fprintf(stderr, "mailinspector: writing the reports: %v\n", err)
+		return ExitBadInput
+	}
+	if s := out.counter.Summary(-1); s.Skipped > 0 {
+		var why []string
+		for _, c := range s.SkippedWhy {
+			why = append(why, fmt.Sprintf("%d %s", c.Count, c.Reason))
+		}
+		fmt.Fprintf(stderr, "mailinspector: skipped %d %s: %s\n", s.Skipped, plural(s.Skipped, "file", "files"), strings.Join(why, ", "))
+	}
+	if messages == 0 && status == ExitOK {
+		fmt.Fprintf(stderr, "mailinspector: found no message in %s\n", strings.Join(cfg.inputs, ", "))
+	}
+	if cfg.record != "" && recorded != nil {
+		if err := recorded.WriteFile(cfg.record); err != nil {
 			fmt.Fprintf(stderr, "mailinspector: saving the DNS snapshot: %v\n", err)
 			return ExitBadInput
 		}
 	}
+	if ctx.Err() != nil {
+		fmt.Fprintf(stderr, "mailinspector: stopped: %v\n", context.Cause(ctx))
+		return ExitBadInput
+	}
 	return status
 }
 
-// result is the outcome of checking one file.
+// result is a message read and, unless it could not be read or was
+// skipped, its report.
 type result struct {
-	file   string
+	item   *mailbox.Item
 	report *inspector.Report
-	err    error
 }
 
-// checkAll checks files with up to workers at a time and sends the results
-// in the order of files. The channel is closed after the last one. A check
-// holds its place until its result is taken, so that a slow first file
-// cannot make the reports of all the others pile up in memory.
-func checkAll(ctx context.Context, files []string, opts inspector.Options, workers int) <-chan result {
-	slots := make([]chan result, len(files))
-	for i := range slots {
-		slots[i] = make(chan result, 1)
-	}
-	places := make(chan struct{}, workers)
+// pending is a message on its way through checkAll.
+type pending struct {
+	item *mailbox.Item
+	done chan *inspector.Report
+}
+
+// checkAll reads the messages of inputs, checks them with up to jobs at a
+// time, and sends the results in the order read. At most 2*jobs messages
+// are between reading and the caller, so that a slow message cannot make
+// the reports of all the others pile up in memory, whatever the size of
+// the mailbox. The channel is closed after the last result, or soon after
+// ctx is done.
+func checkAll(ctx context.Context, inputs []string, opts inspector.Options, jobs int) <-chan result {
+	order := make(chan *pending, 2*jobs)
+	work := make(chan *pending)
 	go func() {
-		for i, file := range files {
-			places <- struct{}{}
-			go func() {
-				r, err := inspector.CheckFile(ctx, file, opts)
-				slots[i] <- result{file, r, err}
-			}()
+		defer close(order)
+		defer close(work)
+		for it := range mailbox.Read(inputs, mailbox.Options{}) {
+			p := &pending{item: it, done: make(chan *inspector.Report, 1)}
+			order <- p
+			if it.Message == nil {
+				p.done <- nil
+			} else {
+				work <- p
+			}
+			if ctx.Err() != nil {
+				return
+			}
 		}
 	}()
+	for i := 0; i < jobs; i++ {
+		go func() {
+			for p := range work {
+				r := inspector.Check(ctx, p.item.Message, opts)
+				p.item.Close()
+				p.done <- r
+			}
+		}()
+	}
 	out := make(chan result)
 	go func() {
 		defer close(out)
-		for _, slot := range slots {
-			out <- <-slot
-			<-places
+		for p := range order {
+			r := <-p.done
+			p.item.Close()
+			out <- result{p.item, r}
 		}
 	}()
 	return out
+}
+
+// writer writes each message's report in the chosen format, and the
+// summary at the end.
+type writer struct {
+	cfg            *config
+	stdout, stderr io.Writer
+	color          bool
+	enc            *json.Encoder
+	csv            interface {
+		Write([]string) error
+		Flush()
+		Error() error
+	}
+	counter *summary.Counter
+}
+
+func newWriter(cfg *config, stdout, stderr io.Writer) *writer {
+	w := &writer{cfg: cfg, stdout: stdout, stderr: stderr, counter: summary.New(),
+		color: cfg.format == "text" && isTerminal(stdout) && os.Getenv("NO_COLOR") == ""}
+	w.enc = json.NewEncoder(stdout)
+	w.enc.SetEscapeHTML(false)
+	if cfg.format == "csv" {
+		c := plaintext.NewCSV(stdout)
+		c.Write(plaintext.CSVHeader)
+		w.csv = c
+	}
+	return w
+}
+
+// mailboxJSON says where in a mailbox a message was found; it is added to
+// the JSON report of a message that does not have a file of its own.
+type mailboxJSON struct {
+	Path         string       `json:"path"`
+	Index        int          `json:"index,omitempty"`
+	Kind         mailbox.Kind `json:"kind"`
+	Envelope     string       `json:"envelope,omitempty"`
+	EnvelopeDate string       `json:"envelope_date,omitempty"`
+}
+
+func placeOf(it *mailbox.Item) *mailboxJSON {
+	if it.Kind == mailbox.KindFile {
+		return nil
+	}
+	return &mailboxJSON{Path: it.Path, Index: it.Index, Kind: it.Kind, Envelope: it.Envelope, EnvelopeDate: it.EnvelopeDate()}
+}
+
+// item writes the report of one message, or its error.
+func (w *writer) item(it *mailbox.Item, r *inspector.Report) error {
+	switch w.cfg.format {
+	case "json":
+		if r == nil {
+			return w.enc.Encode(struct {
+				File    string       `json:"file"`
+				Error   string       `json:"error"`
+				Mailbox *mailboxJSON `json:"mailbox,omitempty"`
+			}{it.Name, it.Err.Error(), placeOf(it)})
+		}
+		return w.json(r, placeOf(it))
+	case "csv":
+		if r == nil {
+			w.csv.Write(plaintext.CSVError(it.Path, it.Index, it.Err))
+		} else {
+			w.csv.Write(plaintext.CSVRow(it.Path, it.Index, it.EnvelopeDate(), r))
+		}
+		return w.csv.Error()
+	}
+	if r == nil {
+		return nil // said on stderr
+	}
+	shown := *r
+	if it.Kind == mailbox.KindMbox {
+		// Name the message so that a person can find it in the mail
+		// program: by the date its mbox line gives, else its Message-ID.
+		switch {
+		case it.EnvelopeDate() != "":
+			shown.File += " (stored " + it.EnvelopeDate() + ")"
+		case r.MessageID != "":
+			shown.File += " (" + r.MessageID + ")"
+		}
+	}
+	err := plaintext.Write(w.stdout, &shown, plaintext.Options{Color: w.color})
+	if err == nil && r.SPF != nil && !r.SPF.ClientIP.IsValid() {
+		_, err = fmt.Fprintln(w.stdout, "  (If you know the address that delivered the message, give it with --client-ip to check SPF.)")
+	}
+	return err
+}
+
+// json writes r as one line, with where it was found in a mailbox.
+func (w *writer) json(r *inspector.Report, place *mailboxJSON) error {
+	if place == nil {
+		return w.enc.Encode(r)
+	}
+	b, err := json.Marshal(r)
+	if err != nil {
+		return err
+	}
+	pb, err := json.Marshal(place)
+	if err != nil {
+		return err
+	}
+	// The report's own fields first, as for a message file; then where it
+	// was found.
+	b = append(append(append(b[:len(b)-1], `,"mailbox":`...), pb...), "}\n"...)
+	_, err = w.stdout.Write(b)
+	return err
+}
+
+// finish ends the output and writes the summary, if asked for.
+func (w *writer) finish() error {
+	if w.csv != nil {
+		w.csv.Flush()
+		if err := w.csv.Error(); err != nil {
+			return err
+		}
+	}
+	if !w.cfg.summary {
+		return nil
+	}
+	s := w.counter.Summary(0)
+	switch w.cfg.format {
+	case "json":
+		return w.enc.Encode(struct {
+			Summary *summary.Summary `json:"summary"`
+		}{s})
+	case "csv":
+		return plaintext.WriteSummary(w.stderr, s, plaintext.Options{Color: isTerminal(w.stderr) && os.Getenv("NO_COLOR") == ""})
+	}
+	return plaintext.WriteSummary(w.stdout, s, plaintext.Options{Color: w.color})
 }
 
 // parseInterleaved parses flags that may stand before, between or after
