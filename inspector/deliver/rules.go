@@ -265,35 +265,34 @@ func (e *eval) tls() Rule {
 func (e *eval) oneClick() Rule {
 	m := e.in.Message
 	lu, lup := m.First("List-Unsubscribe"), m.First("List-Unsubscribe-Post")
-	var ev []string
-	var missing, fixes []string
+	var ev, missing, fixes []string
+	gap := func(miss, fix string) { missing, fixes = append(missing, miss), append(fixes, fix) }
 	https := false
-	if lu == nil {
-		missing = append(missing, "the message has no List-Unsubscribe field")
-		fixes = append(fixes, "Add List-Unsubscribe: <https://your-domain/unsubscribe?id=…> (a URL that unsubscribes on a POST, without login).")
-	} else {
+	if lu != nil {
 		v := message.Unfold(lu.RawValue())
 		ev = append(ev, "List-Unsubscribe: "+text.Clip(v, 200))
 		for _, u := range listURIs(v) {
-			if strings.HasPrefix(strings.ToLower(u), "https://") {
-				https = true
-			}
-		}
-		if !https {
-			missing = append(missing, "List-Unsubscribe has no https URI (a mailto: or http: one does not count)")
-			fixes = append(fixes, "Put an https URI in List-Unsubscribe, in angle brackets.")
+			https = https || strings.HasPrefix(strings.ToLower(u), "https://")
 		}
 	}
-	if lup == nil {
-		missing = append(missing, "List-Unsubscribe-Post is missing")
-		fixes = append(fixes, "Add List-Unsubscribe-Post: List-Unsubscribe=One-Click.")
-	} else {
-		v := message.Unfold(lup.RawValue())
-		ev = append(ev, "List-Unsubscribe-Post: "+text.Clip(v, 100))
-		if !strings.EqualFold(v, "List-Unsubscribe=One-Click") {
-			missing = append(missing, fmt.Sprintf("List-Unsubscribe-Post is %q, not List-Unsubscribe=One-Click", text.Clip(v, 60)))
-			fixes = append(fixes, "Set List-Unsubscribe-Post to exactly List-Unsubscribe=One-Click.")
-		}
+	var post string
+	if lup != nil {
+		post = message.Unfold(lup.RawValue())
+		ev = append(ev, "List-Unsubscribe-Post: "+text.Clip(post, 100))
+	}
+	switch {
+	case lu == nil:
+		gap("the message has no List-Unsubscribe field",
+			"Add List-Unsubscribe: <https://your-domain/unsubscribe?id=…> (a URL that unsubscribes on a POST, without login).")
+	case !https:
+		gap("List-Unsubscribe has no https URI (a mailto: or http: one does not count)", "Put an https URI in List-Unsubscribe, in angle brackets.")
+	}
+	switch {
+	case lup == nil:
+		gap("List-Unsubscribe-Post is missing", "Add List-Unsubscribe-Post: List-Unsubscribe=One-Click.")
+	case !strings.EqualFold(post, "List-Unsubscribe=One-Click"):
+		gap(fmt.Sprintf("List-Unsubscribe-Post is %q, not List-Unsubscribe=One-Click", text.Clip(post, 60)),
+			"Set List-Unsubscribe-Post to exactly List-Unsubscribe=One-Click.")
 	}
 	signed, undecided := "", false
 	for _, d := range e.in.DKIM {
@@ -306,8 +305,8 @@ func (e *eval) oneClick() Rule {
 	if signed != "" {
 		ev = append(ev, "signed by the DKIM signature of "+signed)
 	} else if lu != nil || lup != nil {
-		missing = append(missing, "no passing DKIM signature covers both List-Unsubscribe and List-Unsubscribe-Post in h=")
-		fixes = append(fixes, "Sign both fields with DKIM: add list-unsubscribe:list-unsubscribe-post to the signature's h= (your ESP's DKIM setting).")
+		gap("no passing DKIM signature covers both List-Unsubscribe and List-Unsubscribe-Post in h=",
+			"Sign both fields with DKIM: add list-unsubscribe:list-unsubscribe-post to the signature's h= (your ESP's DKIM setting).")
 	}
 	r := Rule{Evidence: strings.Join(ev, "; ")}
 	switch {

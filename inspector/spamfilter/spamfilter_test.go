@@ -10,9 +10,9 @@ import (
 	"github.com/mailinspector/mailinspector/inspector/recorded"
 )
 
-// load parses a fixture and names its receiver: the Received field whose
-// by-host is host.
-func load(t *testing.T, name, host string) (*message.Message, recorded.Receiver) {
+// load parses a fixture and names its receiver: the Received field that
+// says "by host after".
+func load(t *testing.T, name, host, after string) (*message.Message, recorded.Receiver) {
 	t.Helper()
 	b, err := os.ReadFile("testdata/" + name)
 	if err != nil {
@@ -24,7 +24,7 @@ func load(t *testing.T, name, host string) (*message.Message, recorded.Receiver)
 	}
 	rcv := recorded.Receiver{Host: host, Received: -1}
 	for i, f := range m.Header {
-		if strings.EqualFold(f.Name, "Received") && strings.Contains(message.Unfold(f.RawValue()), "by "+host+" ") {
+		if strings.EqualFold(f.Name, "Received") && strings.Contains(message.Unfold(f.RawValue()), "by "+host+" "+after) {
 			rcv.Received = i
 			break
 		}
@@ -33,6 +33,18 @@ func load(t *testing.T, name, host string) (*message.Message, recorded.Receiver)
 		t.Fatalf("%s: no Received field by %s", name, host)
 	}
 	return m, rcv
+}
+
+// receive reads the one filter of a fixture, which must be trusted and
+// give verdict.
+func receive(t *testing.T, name, host, after, filter, verdict string) (Filter, *message.Message, recorded.Receiver) {
+	t.Helper()
+	m, rcv := load(t, name, host, after)
+	f := only(t, Read(m, rcv), filter)
+	if !f.Trusted || f.Verdict != verdict {
+		t.Errorf("trusted %v verdict %s; want trusted %s (%s)", f.Trusted, f.Verdict, verdict, f.Why)
+	}
+	return f, m, rcv
 }
 
 func item(f Filter, name string) (Item, bool) {
@@ -75,11 +87,7 @@ func checkItem(t *testing.T, f Filter, name, value, inMeaning string) {
 // TestMicrosoft reads an Exchange Online delivery: the receiver's fields
 // are appended at the bottom, below a copy the sender wrote.
 func TestMicrosoft(t *testing.T) {
-	m, rcv := load(t, "microsoft.eml", "BN2PEPF000044A9.mail.protection.outlook.com")
-	f := only(t, Read(m, rcv), Microsoft)
-	if !f.Trusted || f.Verdict != VerdictBulk {
-		t.Errorf("trusted %v verdict %s; want trusted bulk (%s)", f.Trusted, f.Verdict, f.Why)
-	}
+	f, m, rcv := receive(t, "microsoft.eml", "BN2PEPF000044A9.mail.protection.outlook.com", "", Microsoft, VerdictBulk)
 	checkNumbers(t, f, 5, 5)
 	checkItem(t, f, "SCL", "5", "spam: delivered to the Junk Email folder")
 	checkItem(t, f, "SFV", "SPM", "spam filtering marked the message as spam")
@@ -138,12 +146,7 @@ func TestMicrosoftVerdicts(t *testing.T) {
 // TestSpamAssassinAmavis reads amavisd-new's form: tests=[NAME=score],
 // tagged_above beside required.
 func TestSpamAssassinAmavis(t *testing.T) {
-	m, rcv := load(t, "spamassassin.eml", "mx.inbox.example (Postfix) with ESMTPS")
-	rcv.Host = "mx.inbox.example"
-	f := only(t, Read(m, rcv), SpamAssassin)
-	if !f.Trusted || f.Verdict != VerdictNotSpam {
-		t.Errorf("trusted %v verdict %s; want trusted not_spam", f.Trusted, f.Verdict)
-	}
+	f, _, _ := receive(t, "spamassassin.eml", "mx.inbox.example", "(Postfix) with ESMTPS", SpamAssassin, VerdictNotSpam)
 	checkNumbers(t, f, 2.483, 6.31)
 	checkItem(t, f, "URI_SHORTENER", "0.867", "URL shortener")
 	checkItem(t, f, "BAYES_50", "0.8", "40 to 60%")
@@ -158,12 +161,7 @@ func TestSpamAssassinAmavis(t *testing.T) {
 // TestSpamAssassinReport reads the plain form with an X-Spam-Report table,
 // and ignores a copy the sender wrote below the receiver's Received field.
 func TestSpamAssassinReport(t *testing.T) {
-	m, rcv := load(t, "spamassassin-report.eml", "mail.example.org (Postfix) with ESMTPS")
-	rcv.Host = "mail.example.org"
-	f := only(t, Read(m, rcv), SpamAssassin)
-	if !f.Trusted || f.Verdict != VerdictSpam {
-		t.Errorf("trusted %v verdict %s; want trusted spam", f.Trusted, f.Verdict)
-	}
+	f, m, _ := receive(t, "spamassassin-report.eml", "mail.example.org", "(Postfix) with ESMTPS", SpamAssassin, VerdictSpam)
 	checkNumbers(t, f, 9.2, 5)
 	checkItem(t, f, "URIBL_DBL_SPAM", "2.5", "Spamhaus DBL")
 	checkItem(t, f, "DMARC_NONE", "3.1", "policy is none")
@@ -182,12 +180,7 @@ func TestSpamAssassinReport(t *testing.T) {
 // TestRspamd reads rspamd's fields, inserted by its milter just below the
 // receiver's Received field and naming the receiver's host.
 func TestRspamd(t *testing.T) {
-	m, rcv := load(t, "rspamd.eml", "mx2.mailhost.example (Postfix)")
-	rcv.Host = "mx2.mailhost.example"
-	f := only(t, Read(m, rcv), Rspamd)
-	if !f.Trusted || f.Verdict != VerdictSpam {
-		t.Errorf("trusted %v verdict %s; want trusted spam (%s)", f.Trusted, f.Verdict, f.Why)
-	}
+	f, m, rcv := receive(t, "rspamd.eml", "mx2.mailhost.example", "(Postfix)", Rspamd, VerdictSpam)
 	checkNumbers(t, f, 7.14, 15)
 	checkItem(t, f, "BAYES_SPAM", "4.79 [97.88%]", "Bayes")
 	checkItem(t, f, "DMARC_POLICY_SOFTFAIL", "0.10 [northwind.example : SPF not aligned (relaxed), DKIM not aligned (relaxed),none]", "policy is none")
