@@ -13,6 +13,7 @@ import (
 	"github.com/mailinspector/mailinspector/inspector/deliver"
 	"github.com/mailinspector/mailinspector/inspector/dkim"
 	"github.com/mailinspector/mailinspector/inspector/dmarc"
+	"github.com/mailinspector/mailinspector/inspector/keyarchive"
 	"github.com/mailinspector/mailinspector/inspector/message"
 	"github.com/mailinspector/mailinspector/inspector/recorded"
 	"github.com/mailinspector/mailinspector/inspector/resolver"
@@ -47,6 +48,12 @@ type Options struct {
 	// show a partial report while DNS answers arrive. Rows of checks still
 	// running have status "pending".
 	Progress func(*Report)
+	// Keys is the archive of DKIM and ARC keys (see keyarchive): a
+	// signature that fails today is tried with the keys it kept, a report
+	// says when a key changed since it was last seen, and the keys fetched
+	// are added to it. Nil turns it off. A check that replays DNS (offline)
+	// reads it but never records.
+	Keys *keyarchive.Archive
 }
 
 // CheckFile loads the message in path and checks it. The error is for a
@@ -96,6 +103,11 @@ func Check(ctx context.Context, m *message.Message, opts Options) *Report {
 	r := c.r
 	r.DNS = c.dns.Log()
 	r.snapshot = c.dns.Snapshot()
+	if opts.DNS.Replay == nil {
+		if err := opts.Keys.Record(r.DNS); err != nil {
+			r.Notes = append(r.Notes, "the key archive could not be saved: "+err.Error())
+		}
+	}
 	// A lookup's socket deadline is the budget's, and may fire a moment
 	// before the context's own timer: ask the clock, not only ctx.Err().
 	deadline, _ := ctx.Deadline()
@@ -142,7 +154,7 @@ func (c *checker) run(ctx context.Context) {
 	go func() {
 		defer wg.Done()
 		defer close(dkimDone)
-		res := dkim.Verify(ctx, c.dns, c.m, dkim.Options{Now: c.opts.Now, Received: received})
+		res := dkim.Verify(ctx, c.dns, c.m, dkim.Options{Now: c.opts.Now, Received: received, History: c.opts.Keys.History()})
 		if res == nil {
 			res = []*dkim.Result{}
 		}
@@ -152,7 +164,7 @@ func (c *checker) run(ctx context.Context) {
 	wg.Add(1)
 	go func() {
 		defer wg.Done()
-		res := arc.ValidateRecorded(ctx, c.dns, c.m, rec)
+		res := arc.ValidateHistory(ctx, c.dns, c.m, rec, c.opts.Keys.History())
 		c.set(func(r *Report) { r.ARC = res })
 	}()
 
@@ -246,6 +258,8 @@ func (c *checker) set(change func(r *Report)) {
 // results.
 func compareRecorded(m *message.Message, rec *recorded.Fields, r *Report) *recorded.Comparison {
 	choice := recorded.Choose(m, rec.Results, boundary(r))
+	// A pass the receiver recorded for a signature whose key fails today.
+	r.DKIM = dkim.NoteDelivery(r.DKIM, choice.Trusted)
 	var now recorded.Now
 	if s := r.SPF; s != nil {
 		now.SPF = &recorded.SPFNow{Verdict: recorded.Verdict{Result: s.Result, Reason: s.Reason}, Domain: s.Domain, HELO: s.Identity == "helo"}
