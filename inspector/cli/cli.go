@@ -3,7 +3,8 @@
 //	mailinspector check [--json | --format text|json|csv] [--summary]
 //	                    [--dns HOST:PORT] [--offline --snapshot FILE]
 //	                    [--record FILE] [--timeout DURATION] [--client-ip IP]
-//	                    [--jobs N] FILE|FOLDER...
+//	                    [--jobs N] [--no-archive | --key-archive FILE]
+//	                    [--import-keys SNAPSHOT] [--export-keys FILE] FILE|FOLDER...
 //
 // It checks each message (a message file, each message of an mbox file, a
 // Maildir, an Apple Mail .emlx file or export, or a folder searched
@@ -61,6 +62,7 @@ type config struct {
 	opts    inspector.Options
 	record  string
 	inputs  []string
+	keys    keyConfig
 }
 
 // Run runs the check command with its arguments (those after "check") and
@@ -70,7 +72,10 @@ func Run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	if cfg == nil {
 		return code
 	}
-	return check(ctx, cfg, stdout, stderr)
+	if code = cfg.keys.start(stderr); code == ExitOK && len(cfg.inputs) > 0 {
+		code = check(ctx, cfg, stdout, stderr)
+	}
+	return cfg.keys.finish(code, stdout, stderr)
 }
 
 // parse reads the command line; a nil config comes with the exit status.
@@ -91,6 +96,7 @@ func parse(args []string, stderr io.Writer) (*config, int) {
 	record := fs.String("record", "", "save every DNS answer of this run to `FILE` (a snapshot for --offline)")
 	timeout := fs.Duration("timeout", resolver.DefaultTimeout, "per-query DNS timeout")
 	clientIP := fs.String("client-ip", "", "take `IP` as the address that delivered the message, instead of reading it from Received fields")
+	keys := addKeyFlags(fs)
 
 	inputs, err := parseInterleaved(fs, args)
 	if err != nil {
@@ -115,7 +121,7 @@ func parse(args []string, stderr io.Writer) (*config, int) {
 		cfg.format = "text"
 	}
 	switch {
-	case len(inputs) == 0:
+	case len(inputs) == 0 && !keys.alone():
 		return bad("no message file given")
 	case cfg.format != "text" && cfg.format != "json" && cfg.format != "csv":
 		return bad("--format %q: want text, json or csv", cfg.format)
@@ -149,6 +155,10 @@ func parse(args []string, stderr io.Writer) (*config, int) {
 		// messages from the same senders asks each question once.
 		cfg.opts.DNS.Cache = resolver.NewCache(resolver.CacheOptions{})
 	}
+	if cfg.keys, err = keys.open(*offline, stderr); err != nil {
+		return bad("%v", err)
+	}
+	cfg.opts.Keys = cfg.keys.archive
 	if *clientIP != "" {
 		ip, err := netip.ParseAddr(*clientIP)
 		if err != nil {

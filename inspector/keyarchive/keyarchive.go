@@ -9,7 +9,8 @@
 // folder of the user's configuration folder, os.UserConfigDir), read
 // whole when opened and written whole, to a temporary file renamed over
 // the old one, so that a crash never leaves half a file. Each key is kept
-// once per key name, with when it was first and last seen and the DNS
+// once per key name, with when it was first and last seen (to the hour:
+// a later sight is saved when it is an hour or more later) and the DNS
 // answer it came in. A read-only archive (offline mode, a replayed DNS
 // snapshot) is read but never written.
 package keyarchive
@@ -318,11 +319,11 @@ func (a *Archive) add(found []Key) (int, error) {
 			k.FirstSeen, k.LastSeen = time.Now().UTC(), time.Now().UTC()
 		}
 		k.Selector, k.Domain = sel, dom
-		var isNew bool
-		if a.keys, isNew = merge(a.keys, k); isNew {
+		var isNew, worth bool
+		if a.keys, isNew, worth = merge(a.keys, k); isNew {
 			added++
 		}
-		changed = true
+		changed = changed || worth
 	}
 	if !changed {
 		return 0, nil
@@ -331,13 +332,18 @@ func (a *Archive) add(found []Key) (int, error) {
 }
 
 // merge adds k to keys, or widens the times of the same key at the same
-// name (taking the newer record and answer), and says whether it was new.
-func merge(keys []Key, k Key) ([]Key, bool) {
+// name (taking the newer record and answer). It says whether k was new,
+// and whether the change is worth saving: a new key, an earlier first
+// sight, a new record, or a last sight an hour or more later (a mailbox
+// checked in one run saves once per key, not once per message).
+func merge(keys []Key, k Key) (out []Key, isNew, worth bool) {
 	for i := range keys {
 		old := &keys[i]
 		if old.Name != k.Name || old.id != k.id {
 			continue
 		}
+		worth = k.FirstSeen.Before(old.FirstSeen) || k.LastSeen.Sub(old.LastSeen) >= time.Hour ||
+			k.LastSeen.After(old.LastSeen) && k.Record != old.Record
 		if k.FirstSeen.Before(old.FirstSeen) {
 			old.FirstSeen = k.FirstSeen
 		}
@@ -346,9 +352,9 @@ func merge(keys []Key, k Key) ([]Key, bool) {
 			*old = k
 			old.FirstSeen = first
 		}
-		return keys, false
+		return keys, false, worth
 	}
-	return append(keys, k), true
+	return append(keys, k), true, true
 }
 
 // save writes the archive: the keys on disk now (another process may have
@@ -360,7 +366,7 @@ func (a *Archive) save() error {
 		return fmt.Errorf("the key archive was not saved, so as not to overwrite it: %w", err)
 	}
 	for _, k := range onDisk {
-		a.keys, _ = merge(a.keys, k)
+		a.keys, _, _ = merge(a.keys, k)
 	}
 	if len(a.keys) > MaxKeys {
 		slices.SortStableFunc(a.keys, func(x, y Key) int { return y.LastSeen.Compare(x.LastSeen) })
