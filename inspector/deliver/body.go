@@ -38,8 +38,8 @@ type Link struct {
 type Body struct {
 	// Read is false when there was no body to read (pasted headers).
 	Read bool
-	// Truncated says the body is larger than MaxBody: only its start was
-	// read.
+	// Truncated says only the start of the body was read: it is larger
+	// than MaxBody, or the check ran out of time.
 	Truncated bool
 	// HTMLBytes is the decoded size of the text/html parts; HasHTML says
 	// there is one.
@@ -92,6 +92,10 @@ func ScanBody(ctx context.Context, m *message.Message) *Body {
 		}
 		return nil
 	})
+	// Out of time: what was not read may hold what the rules look for.
+	if ctx.Err() != nil {
+		b.Truncated = true
+	}
 	return b
 }
 

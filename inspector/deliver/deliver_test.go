@@ -330,3 +330,16 @@ func TestWellFormedMessageID(t *testing.T) {
 		}
 	}
 }
+
+// TestOutOfTime: a body the scan could not read for lack of time leaves
+// the body rules unknown, never failed.
+func TestOutOfTime(t *testing.T) {
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
+	rep := Check(ctx, input(t, strings.Replace(goodMsg, "Se d=C3=A9sabonner", "Mon compte", 1), false, nil))
+	for _, id := range []string{"unsubscribe_link", "shortened_links", "gmail_clipping"} {
+		if r, _ := rule(rep, id); r.Result != Unknown {
+			t.Errorf("%s = %s (%s)", id, r.Result, r.Reason)
+		}
+	}
+}

@@ -38,6 +38,10 @@ func (e *eval) shortenedLinks() Rule {
 			found = append(found, l.URL)
 		}
 	}
+	if len(found) == 0 && b.Truncated {
+		return Rule{Result: Unknown, Evidence: countLinks(len(b.Links)) + " in the part of the body read, none through a known URL shortener",
+			Reason: "Only the start of the body was read, so a shortened link further on cannot be ruled out."}
+	}
 	if len(found) == 0 {
 		return Rule{Result: Pass, Evidence: countLinks(len(b.Links)) + ", none through a known URL shortener",
 			Reason: "No link goes through a public URL shortener (list: " + shortener.Source + ")."}
@@ -120,6 +124,8 @@ func (e *eval) gmailClipping() Rule {
 	switch {
 	case !b.Read:
 		return Rule{Result: Unknown, Reason: "Only the header is available: the size of the HTML cannot be measured."}
+	case !b.HasHTML && b.Truncated:
+		return Rule{Result: Unknown, Reason: "No HTML part in the start of the body that was read."}
 	case !b.HasHTML:
 		return Rule{Result: NA, Reason: "The message has no HTML part."}
 	}
@@ -130,7 +136,7 @@ func (e *eval) gmailClipping() Rule {
 			Fix:    "Make the HTML smaller: remove unused CSS and comments, inline less, move content to the web, and keep the unsubscribe link near the top of what Gmail shows."}
 	}
 	if b.Truncated {
-		return Rule{Result: Unknown, Evidence: ev, Reason: fmt.Sprintf("Only the first %d MiB of the body was read.", MaxBody>>20)}
+		return Rule{Result: Unknown, Evidence: ev, Reason: "Only the start of the body was read (the first 8 MiB, or what could be read before the check ran out of time)."}
 	}
 	return Rule{Result: Pass, Evidence: ev, Reason: "The HTML is under the 102 KB at which Gmail clips a message."}
 }
