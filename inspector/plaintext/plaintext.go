@@ -99,6 +99,7 @@ func details(p *printer, r *inspector.Report) {
 		for _, w := range s.Warnings {
 			p.wrap("       ! ", w.Text)
 		}
+		forensics(p, s.Forensics, s.KeyChanged)
 		if s.UnsignedBytes > 0 {
 			p.line(fmt.Sprintf("       %d body bytes after l= are not signed:", s.UnsignedBytes))
 			for _, l := range strings.Split(strings.TrimRight(s.UnsignedText, "\r\n"), "\r\n") {
@@ -132,6 +133,7 @@ func details(p *printer, r *inspector.Report) {
 	if a := r.ARC; a != nil {
 		for _, in := range a.Instances {
 			p.wrap(fmt.Sprintf("  ARC i=%d %s cv=%s seal %s, message signature %s: ", in.Instance, in.Domain, orNone(in.CV), orNone(string(in.SealResult)), orNone(string(in.AMSResult))), in.Saw)
+			forensics(p, in.Forensics, nil)
 		}
 	}
 	if d := r.Delivery; d != nil && d.Boundary >= 0 && d.Boundary < len(r.Route) {
