@@ -9,13 +9,18 @@
 // the receiver's (Filter.Trusted) by the rule that Authentication-Results
 // fields without authserv-id follow (package recorded): it stands above
 // the Received field of the boundary hop, where only the receiving side
-// writes. One exception, documented by Microsoft: Exchange Online appends
-// its X-MS-Exchange-Organization-*, X-Forefront-Antispam-Report and
+// writes. Two more cases count. A filter run as a milter inserts its
+// fields just below the receiver's own Received field: there, before the
+// next Received field, they count when they name a host of the receiver's
+// organisation as the one that ran the filter (X-Spam-Checker-Version
+// "... on HOST", X-Rspamd-Server), as an authserv-id names the writer of
+// an Authentication-Results field. And Exchange Online appends its
+// X-MS-Exchange-Organization-*, X-Forefront-Antispam-Report and
 // X-Microsoft-Antispam fields below the header block that came with the
-// message. When the boundary hop was received by Exchange Online, the
+// message: when the boundary hop was received by Exchange Online, the
 // bottommost of each of those fields is the receiver's, since a copy
-// written by the sender stands above it. A filter that appends its fields
-// at the bottom (some milter setups) is shown, but not trusted.
+// written by the sender stands above it. Anything else (a filter that
+// appends its fields at the bottom, for one) is shown, but not trusted.
 //
 // The package reads only the header; it never looks anything up.
 package spamfilter
