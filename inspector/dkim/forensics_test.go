@@ -119,9 +119,13 @@ func lines(f Findings) string {
 	return string(b)
 }
 
+// forensicCase is a message made from draft (or multipart), changed by
+// before, signed by signer with opts, then changed by after.
 type forensicCase struct {
-	name string
-	make func() string
+	name          string
+	multipart     bool
+	before, after func(m *testsign.Message)
+	opts          testsign.Options
 	// want are the confirmed changes (change, where); unconfirmed lists
 	// the unconfirmed ones; the findings must be exactly these.
 	want, unconfirmed [][2]string
@@ -131,321 +135,174 @@ type forensicCase struct {
 	hist   KeyHistory
 }
 
-func forensicCases() []forensicCase {
-	sign := func(m *testsign.Message, o testsign.Options) *testsign.Message {
-		if o.Headers == nil {
-			o.Headers = allHeaders
-		}
-		m.Sign(signer, o)
-		return m
+func (tc forensicCase) message() string {
+	m := draft()
+	if tc.multipart {
+		m = multipartDraft()
 	}
-	footer := testsign.CRLF(`
-_______________________________________________
-team mailing list -- team@lists.example.net
-To unsubscribe send an email to team-leave@lists.example.net
-`)
-	banner := testsign.CRLF(`CAUTION: This email originated from outside of the organization. Do not
-click links or open attachments unless you recognize the sender.
+	if tc.before != nil {
+		tc.before(m)
+	}
+	o := tc.opts
+	if o.Headers == nil {
+		o.Headers = allHeaders
+	}
+	m.Sign(signer, o)
+	if tc.after != nil {
+		tc.after(m)
+	}
+	return m.String()
+}
 
-`)
-	list := func(m *testsign.Message) {
-		m.Fields = append(m.Fields, "List-Id: Team <"+listID+">\r\n", "List-Unsubscribe: <mailto:team-leave@lists.example.net>\r\n")
-	}
-	tag := func(m *testsign.Message, t string) {
+const footer = "\r\n_______________________________________________\r\nteam mailing list -- team@lists.example.net\r\n" +
+	"To unsubscribe send an email to team-leave@lists.example.net\r\n"
+
+// list adds the fields of a mailing list.
+func list(m *testsign.Message) {
+	m.Fields = append(m.Fields, "List-Id: Team <"+listID+">\r\n", "List-Unsubscribe: <mailto:team-leave@lists.example.net>\r\n")
+}
+
+func tag(t string) func(*testsign.Message) {
+	return func(m *testsign.Message) {
 		setField(m, "Subject", "Subject: "+t+"Meeting minutes and this week's tasks\r\n")
 	}
+}
+
+// body replaces old by new in the body.
+func body(old, new string) func(*testsign.Message) {
+	return func(m *testsign.Message) { m.Body = strings.Replace(m.Body, old, new, 1) }
+}
+
+// all applies every change in turn.
+func all(changes ...func(*testsign.Message)) func(*testsign.Message) {
+	return func(m *testsign.Message) {
+		for _, c := range changes {
+			c(m)
+		}
+	}
+}
+
+func forensicCases() []forensicCase {
+	appendFooter := func(m *testsign.Message) { m.Body += footer }
+	archived := func(records ...string) history {
+		var h []ArchivedKey
+		for i, r := range records {
+			h = append(h, ArchivedKey{Record: r, FirstSeen: day0, LastSeen: day0.Add(time.Duration(48-i) * time.Hour)})
+		}
+		return history{signer.Selector + "._domainkey." + signer.Domain: h}
+	}
+	qp := func(m *testsign.Message) {
+		var b strings.Builder
+		w := quotedprintable.NewWriter(&b)
+		w.Write([]byte(m.Body))
+		w.Close()
+		m.Body = b.String()
+		setField(m, "Content-Transfer-Encoding", "Content-Transfer-Encoding: quoted-printable\r\n")
+		m.Prepend("X-MIME-Autoconverted", "from 8bit to quoted-printable by relay.example.net id 42")
+	}
+	textPart := "Content-Transfer-Encoding: 8bit\r\n\r\nHi team,\r\n\r\nThe minutes are on the wiki. Grüße.\r\n"
 	return []forensicCase{
-		{
-			name: "list footer after a plain body",
-			make: func() string {
-				m := sign(draft(), testsign.Options{})
-				list(m)
-				m.Body += footer
-				return m.String()
-			},
+		{name: "list footer after a plain body", after: all(list, appendFooter),
 			want:   [][2]string{{"footer_appended", "body"}},
-			reason: "Broken by a mailing list: it would verify without the 158-byte footer “team mailing list -- team@lists.example.…”; " + listID + " made this change.",
-		},
-		{
-			name: "disclaimer inside the last text part, before the closing boundary",
-			make: func() string {
-				m := sign(multipartDraft(), testsign.Options{})
-				m.Body = strings.Replace(m.Body, "</html>\r\n\r\n--b1--", "</html>\r\n<p>This message is confidential.</p>\r\n\r\n--b1--", 1)
-				return m.String()
-			},
+			reason: "Broken by a mailing list: it would verify without the 158-byte footer “team mailing list -- team@lists.example.…”; " + listID + " made this change."},
+		{name: "disclaimer inside the last text part, before the closing boundary", multipart: true,
+			after:  body("</html>\r\n\r\n--b1--", "</html>\r\n<p>This message is confidential.</p>\r\n\r\n--b1--"),
 			want:   [][2]string{{"footer_appended", "body"}},
-			reason: "Broken on the way: it would verify without the 38-byte footer “<p>This message is confidential.</p>”.",
-		},
-		{
-			name: "footer part added before the closing boundary",
-			make: func() string {
-				m := sign(multipartDraft(), testsign.Options{})
-				list(m)
-				m.Body = strings.Replace(m.Body, "--b1--", "--b1\r\nContent-Type: text/plain\r\n\r\nTo unsubscribe send an email to team-leave@lists.example.net\r\n\r\n--b1--", 1)
-				return m.String()
-			},
-			want: [][2]string{{"footer_appended", "body"}},
-		},
-		{
-			name: "gateway banner at the top of the body",
-			make: func() string {
-				m := sign(draft(), testsign.Options{})
-				m.Body = banner + m.Body
-				return m.String()
+			reason: "Broken on the way: it would verify without the 38-byte footer “<p>This message is confidential.</p>”."},
+		{name: "footer part added before the closing boundary", multipart: true,
+			after: all(list, body("--b1--", "--b1\r\nContent-Type: text/plain\r\n\r\nTo unsubscribe send an email to team-leave@lists.example.net\r\n\r\n--b1--")),
+			want:  [][2]string{{"footer_appended", "body"}}},
+		{name: "gateway banner at the top of the body",
+			after: func(m *testsign.Message) {
+				m.Body = "CAUTION: This email originated from outside of the organization. Do not\r\n" +
+					"click links or open attachments unless you recognize the sender.\r\n\r\n" + m.Body
 			},
 			want:   [][2]string{{"body_prepended", "body"}},
-			reason: "Broken by a security gateway: it would verify without the ",
-		},
-		{
-			name: "gateway banner at the top of the first text part",
-			make: func() string {
-				m := sign(multipartDraft(), testsign.Options{})
-				m.Body = strings.Replace(m.Body, "8bit\r\n\r\nHi team", "8bit\r\n\r\n[EXTERNAL] Sent from outside the company.\r\nHi team", 1)
-				return m.String()
-			},
-			want: [][2]string{{"body_prepended", "body"}},
-		},
-		{
-			name: "list tag in the Subject",
-			make: func() string {
-				m := sign(draft(), testsign.Options{})
-				list(m)
-				tag(m, "[team] ")
-				return m.String()
-			},
+			reason: "Broken by a security gateway: it would verify without the "},
+		{name: "gateway banner at the top of the first text part", multipart: true,
+			after: body("8bit\r\n\r\nHi team", "8bit\r\n\r\n[EXTERNAL] Sent from outside the company.\r\nHi team"),
+			want:  [][2]string{{"body_prepended", "body"}}},
+		{name: "list tag in the Subject", after: all(list, tag("[team] ")),
 			want:   [][2]string{{"subject_tag", "header:subject"}},
-			reason: "without the tag “[team]” in front of the Subject; " + listID + " made this change",
-		},
-		{
-			name: "list tag and list footer, each half on its own",
-			make: func() string {
-				m := sign(draft(), testsign.Options{})
-				list(m)
-				tag(m, "[team] ")
-				m.Body += footer
-				return m.String()
-			},
+			reason: "without the tag “[team]” in front of the Subject; " + listID + " made this change"},
+		{name: "list tag and list footer, each half on its own", after: all(list, tag("[team] "), appendFooter),
 			want:   [][2]string{{"footer_appended", "body"}, {"subject_tag", "header:subject"}},
-			reason: "and without the tag “[team]” in front of the Subject; " + listID + " made these changes.",
-		},
-		{
-			name: "gateway tag in the Subject",
-			make: func() string {
-				m := sign(draft(), testsign.Options{})
-				tag(m, "[EXTERNAL] ")
-				return m.String()
-			},
-			want:   [][2]string{{"subject_tag", "header:subject"}},
-			reason: "Broken by a security gateway",
-		},
-		{
-			name: "spam tag after a reply prefix",
-			make: func() string {
-				m := draft()
-				setField(m, "Subject", "Subject: Re: Meeting minutes\r\n")
-				sign(m, testsign.Options{})
-				setField(m, "Subject", "Subject: Re: ***SPAM*** Meeting minutes\r\n")
-				return m.String()
-			},
-			want: [][2]string{{"subject_tag", "header:subject"}},
-		},
-		{
-			name: "Subject folded under simple canonicalisation",
-			make: func() string {
-				m := sign(draft(), testsign.Options{Canon: "simple/simple"})
+			reason: "and without the tag “[team]” in front of the Subject; " + listID + " made these changes."},
+		{name: "gateway tag in the Subject", after: tag("[EXTERNAL] "),
+			want: [][2]string{{"subject_tag", "header:subject"}}, reason: "Broken by a security gateway"},
+		{name: "spam tag after a reply prefix",
+			before: func(m *testsign.Message) { setField(m, "Subject", "Subject: Re: Meeting minutes\r\n") },
+			after:  func(m *testsign.Message) { setField(m, "Subject", "Subject: Re: ***SPAM*** Meeting minutes\r\n") },
+			want:   [][2]string{{"subject_tag", "header:subject"}}},
+		{name: "Subject folded under simple canonicalisation", opts: testsign.Options{Canon: "simple/simple"},
+			after: func(m *testsign.Message) {
 				setField(m, "Subject", "Subject: Meeting minutes and\r\n this week's tasks\r\n")
-				return m.String()
 			},
 			want:   [][2]string{{"header_refolded", "header:subject"}},
-			reason: "with the Subject field unfolded onto one line",
-		},
-		{
-			name: "space after the colon taken out under simple canonicalisation",
-			make: func() string {
-				m := sign(draft(), testsign.Options{Canon: "simple/relaxed"})
-				setField(m, "To", "To:team@lists.example.net\r\n")
-				return m.String()
-			},
-			want: [][2]string{{"header_refolded", "header:to"}},
-		},
-		{
-			name: "white space added at line ends under simple canonicalisation",
-			make: func() string {
-				m := sign(draft(), testsign.Options{Canon: "relaxed/simple"})
-				m.Body = strings.ReplaceAll(m.Body, "\r\n", "  \r\n")
-				return m.String()
-			},
-			want: [][2]string{{"trailing_whitespace", "body"}},
-		},
-		{
-			name: "CRLF turned into CR CR LF",
-			make: func() string {
-				m := sign(draft(), testsign.Options{Canon: "relaxed/simple"})
-				m.Body = strings.ReplaceAll(m.Body, "\r\n", "\r\r\n")
-				return m.String()
-			},
-			want: [][2]string{{"line_endings", "body"}},
-		},
-		{
-			name: "signed with bare LF line ends",
-			make: func() string {
-				m := draft()
-				m.Body = strings.ReplaceAll(m.Body, "\r\n", "\n")
-				sign(m, testsign.Options{})
-				m.Body = testsign.CRLF(m.Body)
-				return m.String()
-			},
-			want: [][2]string{{"line_endings", "body"}},
-		},
-		{
-			name: "From line escaped by an mbox store",
-			make: func() string {
-				m := sign(draft(), testsign.Options{})
-				m.Body = strings.Replace(m.Body, "\r\nFrom next week", "\r\n>From next week", 1)
-				return m.String()
-			},
-			want:   [][2]string{{"mbox_from_escaped", "body"}},
-			reason: "Broken by a mail store",
-		},
-		{
-			name: "body converted from 8bit to quoted-printable by a relay",
-			make: func() string {
-				m := sign(draft(), testsign.Options{})
-				var b strings.Builder
-				w := quotedprintable.NewWriter(&b)
-				w.Write([]byte(m.Body))
-				w.Close()
-				m.Body = b.String()
-				setField(m, "Content-Transfer-Encoding", "Content-Transfer-Encoding: quoted-printable\r\n")
-				m.Prepend("X-MIME-Autoconverted", "from 8bit to quoted-printable by relay.example.net id 42")
-				return m.String()
-			},
+			reason: "with the Subject field unfolded onto one line"},
+		{name: "space after the colon taken out under simple canonicalisation", opts: testsign.Options{Canon: "simple/relaxed"},
+			after: func(m *testsign.Message) { setField(m, "To", "To:team@lists.example.net\r\n") },
+			want:  [][2]string{{"header_refolded", "header:to"}}},
+		{name: "white space added at line ends under simple canonicalisation", opts: testsign.Options{Canon: "relaxed/simple"},
+			after: func(m *testsign.Message) { m.Body = strings.ReplaceAll(m.Body, "\r\n", "  \r\n") },
+			want:  [][2]string{{"trailing_whitespace", "body"}}},
+		{name: "CRLF turned into CR CR LF", opts: testsign.Options{Canon: "relaxed/simple"},
+			after: func(m *testsign.Message) { m.Body = strings.ReplaceAll(m.Body, "\r\n", "\r\r\n") },
+			want:  [][2]string{{"line_endings", "body"}}},
+		{name: "signed with bare LF line ends",
+			before: func(m *testsign.Message) { m.Body = strings.ReplaceAll(m.Body, "\r\n", "\n") },
+			after:  func(m *testsign.Message) { m.Body = testsign.CRLF(m.Body) },
+			want:   [][2]string{{"line_endings", "body"}}},
+		{name: "From line escaped by an mbox store", after: body("\r\nFrom next week", "\r\n>From next week"),
+			want: [][2]string{{"mbox_from_escaped", "body"}}, reason: "Broken by a mail store"},
+		{name: "body converted from 8bit to quoted-printable by a relay", after: qp,
 			want:   [][2]string{{"transfer_reencoded", "body"}, {"transfer_reencoded", "header:content-transfer-encoding"}},
-			reason: "with the body decoded from quoted-printable back to 8bit and with the Content-Transfer-Encoding field set back to 8bit",
-		},
-		{
-			name: "a part converted from 8bit to base64 by a relay",
-			make: func() string {
-				m := sign(multipartDraft(), testsign.Options{})
-				m.Body = strings.Replace(m.Body, "Content-Transfer-Encoding: 8bit\r\n\r\nHi team,\r\n\r\nThe minutes are on the wiki. Grüße.\r\n",
-					"Content-Transfer-Encoding: base64\r\nX-MIME-Autoconverted: from 8bit to base64 by relay.example.net\r\n\r\nSGkgdGVhbSwNCg0KVGhlIG1pbnV0ZXMgYXJlIG9uIHRoZSB3aWtpLiBHcsO8w59lLg0K\r\n", 1)
-				return m.String()
-			},
-			want: [][2]string{{"transfer_reencoded", "body"}},
-		},
-		{
-			name: "a part converted from quoted-printable to 8bit: not undone, evidence only",
-			make: func() string {
-				m := multipartDraft()
-				m.Body = strings.Replace(m.Body, "8bit\r\n\r\nHi team,\r\n\r\nThe minutes are on the wiki. Grüße.", "quoted-printable\r\n\r\nHi team,\r\n\r\nThe minutes are on the wiki. Gr=C3=BC=C3=9Fe.", 1)
-				sign(m, testsign.Options{})
-				m.Body = strings.Replace(m.Body, "quoted-printable\r\n\r\nHi team,\r\n\r\nThe minutes are on the wiki. Gr=C3=BC=C3=9Fe.", "8bit\r\nX-MIME-Autoconverted: from quoted-printable to 8bit by mx.example.net\r\n\r\nHi team,\r\n\r\nThe minutes are on the wiki. Grüße.", 1)
-				return m.String()
-			},
-			unconfirmed: [][2]string{{"transfer_reencoded", "body"}},
-		},
-		{
-			name: "Reply-To added where the signer forbade one",
-			make: func() string {
-				m := sign(draft(), testsign.Options{Headers: append(allHeaders, "reply-to")})
-				m.Fields = append(m.Fields, "Reply-To: team@lists.example.net\r\n")
-				return m.String()
-			},
-			want: [][2]string{{"header_added", "header:reply-to"}},
-		},
-		{
-			name: "a second To added at the bottom of the header",
-			make: func() string {
-				m := sign(draft(), testsign.Options{})
-				m.Fields = append(m.Fields, "To: someone-else@example.net\r\n")
-				return m.String()
-			},
-			want: [][2]string{{"header_added", "header:to"}},
-		},
-		{
-			name: "a second Subject, and the signed one changed: evidence only",
-			make: func() string {
-				m := sign(draft(), testsign.Options{})
-				tag(m, "Urgent: ")
-				m.Fields = append([]string{"Subject: Meeting minutes\r\n"}, m.Fields...)
-				return m.String()
-			},
-			unconfirmed: [][2]string{{"header_added", "header:subject"}},
-		},
-		{
-			name: "Cc removed, as z= copied it",
-			make: func() string {
-				m := draft()
-				m.Fields = append(m.Fields, "Cc: bob@example.org\r\n")
-				sign(m, testsign.Options{Headers: append(allHeaders, "cc"), Extra: []string{"z=From:Alice=20Liddell=20<alice@example.org>|Cc:=20bob@example.org"}})
-				m.Fields = m.Fields[:len(m.Fields)-1]
-				return m.String()
-			},
-			want: [][2]string{{"header_removed", "header:cc"}},
-		},
-		{
-			name: "key replaced since signing, the old one in the archive",
-			make: func() string { return sign(draft(), testsign.Options{}).String() },
-			keys: []testsign.Key{rotated},
-			hist: history{signer.Selector + "._domainkey." + signer.Domain: {{Record: signer.Record(), FirstSeen: day0, LastSeen: day0.Add(48 * time.Hour)}}},
+			reason: "with the body decoded from quoted-printable back to 8bit and with the Content-Transfer-Encoding field set back to 8bit"},
+		{name: "a part converted from 8bit to base64 by a relay", multipart: true,
+			after: body(textPart, "Content-Transfer-Encoding: base64\r\nX-MIME-Autoconverted: from 8bit to base64 by relay.example.net\r\n\r\n"+
+				"SGkgdGVhbSwNCg0KVGhlIG1pbnV0ZXMgYXJlIG9uIHRoZSB3aWtpLiBHcsO8w59lLg0K\r\n"),
+			want: [][2]string{{"transfer_reencoded", "body"}}},
+		{name: "a part converted from quoted-printable to 8bit: not undone, evidence only", multipart: true,
+			before:      body(textPart, "Content-Transfer-Encoding: quoted-printable\r\n\r\nHi team,\r\n\r\nThe minutes are on the wiki. Gr=C3=BC=C3=9Fe.\r\n"),
+			after:       body("quoted-printable\r\n\r\nHi team,\r\n\r\nThe minutes are on the wiki. Gr=C3=BC=C3=9Fe.", "8bit\r\nX-MIME-Autoconverted: from quoted-printable to 8bit by mx.example.net\r\n\r\nHi team,\r\n\r\nThe minutes are on the wiki. Grüße."),
+			unconfirmed: [][2]string{{"transfer_reencoded", "body"}}},
+		{name: "Reply-To added where the signer forbade one", opts: testsign.Options{Headers: append(allHeaders, "reply-to")},
+			after: func(m *testsign.Message) { m.Fields = append(m.Fields, "Reply-To: team@lists.example.net\r\n") },
+			want:  [][2]string{{"header_added", "header:reply-to"}}},
+		{name: "a second To added at the bottom of the header",
+			after: func(m *testsign.Message) { m.Fields = append(m.Fields, "To: someone-else@example.net\r\n") },
+			want:  [][2]string{{"header_added", "header:to"}}},
+		{name: "a second Subject, and the signed one changed: evidence only",
+			after:       all(tag("Urgent: "), func(m *testsign.Message) { m.Fields = append([]string{"Subject: Meeting minutes\r\n"}, m.Fields...) }),
+			unconfirmed: [][2]string{{"header_added", "header:subject"}}},
+		{name: "Cc removed, as z= copied it",
+			before: func(m *testsign.Message) { m.Fields = append(m.Fields, "Cc: bob@example.org\r\n") },
+			opts:   testsign.Options{Headers: append(allHeaders, "cc"), Extra: []string{"z=From:Alice=20Liddell=20<alice@example.org>|Cc:=20bob@example.org"}},
+			after:  func(m *testsign.Message) { m.Fields = m.Fields[:len(m.Fields)-1] },
+			want:   [][2]string{{"header_removed", "header:cc"}}},
+		{name: "key replaced since signing, the old one in the archive",
+			keys: []testsign.Key{rotated}, hist: archived(signer.Record()),
 			want: [][2]string{{"key_rotated", "header:dkim-signature"}},
 			reason: "The key was replaced since the message was signed: it would verify with the key that sel._domainkey.example.org published on 2026-03-03 (from your key archive). " +
-				"The result stays what today's DNS gives.",
-		},
-		{
-			name: "key removed since signing, the old one in the archive",
-			make: func() string { return sign(draft(), testsign.Options{}).String() },
-			keys: []testsign.Key{},
-			hist: history{signer.Selector + "._domainkey." + signer.Domain: {{Record: rotated.Record(), LastSeen: day0.Add(time.Hour)}, {Record: signer.Record(), FirstSeen: day0, LastSeen: day0}}},
-			want: [][2]string{{"key_rotated", "header:dkim-signature"}},
-		},
-		{
-			name: "key replaced by an RSA key since signing, the old one in the archive",
-			make: func() string { return sign(draft(), testsign.Options{}).String() },
-			keys: []testsign.Key{{Domain: signer.Domain, Selector: signer.Selector, Signer: testsign.RSA2048(0)}},
-			hist: history{signer.Selector + "._domainkey." + signer.Domain: {{Record: signer.Record(), FirstSeen: day0, LastSeen: day0}}},
-			want: [][2]string{{"key_rotated", "header:dkim-signature"}},
-		},
+				"The result stays what today's DNS gives."},
+		{name: "key removed since signing, the old one in the archive",
+			keys: []testsign.Key{}, hist: archived(rotated.Record(), signer.Record()),
+			want: [][2]string{{"key_rotated", "header:dkim-signature"}}},
+		{name: "key replaced by an RSA key since signing, the old one in the archive",
+			keys: []testsign.Key{{Domain: signer.Domain, Selector: signer.Selector, Signer: testsign.RSA2048(0)}}, hist: archived(signer.Record()),
+			want: [][2]string{{"key_rotated", "header:dkim-signature"}}},
 		// The forged controls: nothing may be confirmed.
-		{
-			name: "forged: a word changed in the middle of the body",
-			make: func() string {
-				m := sign(draft(), testsign.Options{})
-				list(m)
-				m.Body = strings.Replace(m.Body, "Wednesdays", "Thursdays", 1)
-				return m.String()
-			},
-		},
-		{
-			name: "forged: the From changed",
-			make: func() string {
-				m := sign(draft(), testsign.Options{Canon: "simple/simple"})
-				setField(m, "From", "From: Alice Liddell <alice@examp1e.org>\r\n")
-				return m.String()
-			},
-		},
-		{
-			name: "forged: From changed and a footer added",
-			make: func() string {
-				m := sign(draft(), testsign.Options{})
-				list(m)
-				setField(m, "From", "From: Mallory <alice@example.org>\r\n")
-				m.Body += footer
-				return m.String()
-			},
-			// The footer is confirmed on its own half; the header half
-			// stays unexplained, and the reason says so.
+		{name: "forged: a word changed in the middle of the body", after: all(list, body("Wednesdays", "Thursdays"))},
+		{name: "forged: the From changed", opts: testsign.Options{Canon: "simple/simple"},
+			after: func(m *testsign.Message) { setField(m, "From", "From: Alice Liddell <alice@examp1e.org>\r\n") }},
+		// The footer is confirmed on its own half; the header half stays
+		// unexplained, and the reason says so.
+		{name: "forged: From changed and a footer added",
+			after:  all(list, appendFooter, func(m *testsign.Message) { setField(m, "From", "From: Mallory <alice@example.org>\r\n") }),
 			want:   [][2]string{{"footer_appended", "body"}},
-			reason: "the body would match the signature without the 158-byte footer",
-		},
-		{
-			name: "forged: a new body of the same length",
-			make: func() string {
-				m := sign(draft(), testsign.Options{})
-				m.Body = strings.Repeat("x", len(m.Body)-2) + "\r\n"
-				return m.String()
-			},
-		},
+			reason: "the body would match the signature without the 158-byte footer"},
+		{name: "forged: a new body of the same length",
+			after: func(m *testsign.Message) { m.Body = strings.Repeat("x", len(m.Body)-2) + "\r\n" }},
 	}
 }
 
@@ -463,7 +320,7 @@ func TestForensics(t *testing.T) {
 			if keys == nil {
 				keys = []testsign.Key{signer}
 			}
-			r := verifyRaw(t, forensicDNS(t, keys...), tc.make(), Options{History: tc.hist})
+			r := verifyRaw(t, forensicDNS(t, keys...), tc.message(), Options{History: tc.hist})
 			if r.Result == result.Pass {
 				t.Fatalf("the changed message passes: %s", r.Reason)
 			}
@@ -511,13 +368,8 @@ func sameSet(a, b [][2]string) bool {
 // what the signature gives, and Explained says who changed it only when
 // every failing half is accounted for.
 func TestForensicsNeverPass(t *testing.T) {
-	client := forensicDNS(t, signer)
-	m := draft()
-	m.Sign(signer, testsign.Options{Headers: allHeaders})
-	m.Fields = append(m.Fields, "List-Id: Team <"+listID+">\r\n")
-	setField(m, "Subject", "Subject: [team] Meeting minutes and this week's tasks\r\n")
-	m.Body += "-- \r\nTo unsubscribe send an email to team-leave@lists.example.net\r\n"
-	r := verifyRaw(t, client, m.String(), Options{})
+	msg := forensicCase{after: all(list, tag("[team] "), body("Alice\r\n", "Alice\r\n"+footer))}.message()
+	r := verifyRaw(t, forensicDNS(t, signer), msg, Options{})
 	if r.Result != result.Fail || r.Code != CodeBodyHashMismatch || r.BodyHashMatches || r.SignatureValid == nil || *r.SignatureValid {
 		t.Errorf("result %s, code %s: a confirmed change must leave the failure as it is", r.Result, r.Code)
 	}
