@@ -19,6 +19,8 @@ import (
 	"github.com/mailinspector/mailinspector/inspector/resolver"
 	"github.com/mailinspector/mailinspector/inspector/result"
 	"github.com/mailinspector/mailinspector/inspector/route"
+	"github.com/mailinspector/mailinspector/inspector/senders"
+	"github.com/mailinspector/mailinspector/inspector/signals"
 	"github.com/mailinspector/mailinspector/inspector/spamfilter"
 	"github.com/mailinspector/mailinspector/inspector/spf"
 )
@@ -54,6 +56,10 @@ type Options struct {
 	// are added to it. Nil turns it off. A check that replays DNS (offline)
 	// reads it but never records.
 	Keys *keyarchive.Archive
+	// Senders is the memory of senders: who wrote before, for the
+	// report's sender history and the signals that need it. Nil turns it
+	// off. A check that replays DNS (offline) reads it but never records.
+	Senders *senders.Store
 }
 
 // CheckFile loads the message in path and checks it. The error is for a
@@ -94,6 +100,7 @@ func Check(ctx context.Context, m *message.Message, opts Options) *Report {
 			Deliverability: deliver.NotEvaluated(),
 			SpamFilters:    []spamfilter.Filter{},
 			BIMI:           bimi.NotEvaluated(),
+			Signals:        []signals.Signal{},
 		},
 	}
 	c.r.DNSSource = c.dns.Source()
@@ -138,6 +145,9 @@ func (c *checker) run(ctx context.Context) {
 		received = *c.r.Received
 	}
 	fromValues := dmarc.FromValues(c.m)
+	// The links and attachments of the body, read while DNS is awaited.
+	content := make(chan *signals.Content, 1)
+	go func() { content <- signals.Scan(ctx, c.m) }()
 	// What the servers on the way recorded, parsed once for the route, ARC
 	// and the comparison with our results.
 	rec := recorded.Read(c.m)
@@ -209,6 +219,48 @@ func (c *checker) run(ctx context.Context) {
 
 	c.set(func(r *Report) { r.Recorded = compareRecorded(c.m, rec, r) })
 	c.sender(ctx)
+	c.trap(<-content)
+}
+
+// trap fills "is it a trap": the sender's history from the memory of
+// senders (recorded unless DNS is replayed), and the signals.
+func (c *checker) trap(content *signals.Content) {
+	r := c.r
+	in := signals.Input{Message: c.m, Content: content}
+	if r.DMARC != nil {
+		in.DMARC = r.DMARC.Result
+	}
+	for _, d := range r.DKIM {
+		if d.Result == result.Pass {
+			in.DKIMPass = append(in.DKIMPass, d.Domain)
+		}
+	}
+	if d := r.Delivery; d != nil {
+		in.RecipientDomain = d.RecipientDomain
+		if d.Boundary >= 0 && d.Boundary < len(r.Route) {
+			in.Boundary = &r.Route[d.Boundary]
+		}
+	}
+	var hist *senders.History
+	if st := c.opts.Senders; st != nil {
+		if c.opts.DNS.Replay != nil {
+			st = st.ReadOnly()
+		}
+		when := r.Checked
+		if r.Received != nil {
+			when = *r.Received
+		}
+		obs := senders.Observation{Address: r.From.Address, Domain: r.From.Domain, MessageID: r.MessageID,
+			When: when, DMARCPass: in.DMARC == result.Pass, Signers: in.DKIMPass}
+		view := st.Look(obs)
+		in.Known, hist = view, view.History
+		var err error
+		if hist.Recorded, err = st.Record(obs); err != nil {
+			hist.Notes = append(hist.Notes, "This message could not be added to the memory of senders: "+err.Error())
+		}
+	}
+	found := signals.Find(in)
+	c.set(func(r *Report) { r.Signals, r.Sender = found, hist })
 }
 
 // sender fills what a sender wants to know, from the results above: the

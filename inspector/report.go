@@ -12,6 +12,8 @@ import (
 	"github.com/mailinspector/mailinspector/inspector/resolver"
 	"github.com/mailinspector/mailinspector/inspector/result"
 	"github.com/mailinspector/mailinspector/inspector/route"
+	"github.com/mailinspector/mailinspector/inspector/senders"
+	"github.com/mailinspector/mailinspector/inspector/signals"
 	"github.com/mailinspector/mailinspector/inspector/spamfilter"
 	"github.com/mailinspector/mailinspector/inspector/spf"
 )
@@ -72,6 +74,16 @@ type Report struct {
 	Deliverability *deliver.Report     `json:"deliverability"`
 	SpamFilters    []spamfilter.Filter `json:"spam_filters"`
 	BIMI           *bimi.Result        `json:"bimi"`
+
+	// Is it a trap. Signals are the marks of phishing that authentication
+	// cannot see (a display name naming another address, a look-alike
+	// domain, a link whose text shows another site, a dangerous
+	// attachment), most serious first; always present, [] when none was
+	// found. They never change the results above. Sender is what the
+	// memory of senders knew of the sender before this message; null when
+	// the memory is off.
+	Signals []signals.Signal `json:"signals"`
+	Sender  *senders.History `json:"sender,omitempty"`
 
 	// Summary has one row per mechanism, for the verdict panel.
 	Summary []Row `json:"summary"`
