@@ -4,7 +4,8 @@
 //	                    [--dns HOST:PORT] [--offline --snapshot FILE]
 //	                    [--record FILE] [--timeout DURATION] [--client-ip IP]
 //	                    [--jobs N] [--no-archive | --key-archive FILE]
-//	                    [--import-keys SNAPSHOT] [--export-keys FILE] FILE|FOLDER...
+//	                    [--import-keys SNAPSHOT] [--export-keys FILE] [--no-history]
+//	                    FILE|FOLDER...
 //
 // It checks each message (a message file, each message of an mbox file, a
 // Maildir, an Apple Mail .emlx file or export, or a folder searched
@@ -75,6 +76,7 @@ func Run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	if code = cfg.keys.start(stderr); code == ExitOK && len(cfg.inputs) > 0 {
 		code = check(ctx, cfg, stdout, stderr)
 	}
+	flushHistory(cfg.opts.Senders, stderr)
 	return cfg.keys.finish(code, stdout, stderr)
 }
 
@@ -97,6 +99,7 @@ func parse(args []string, stderr io.Writer) (*config, int) {
 	timeout := fs.Duration("timeout", resolver.DefaultTimeout, "per-query DNS timeout")
 	clientIP := fs.String("client-ip", "", "take `IP` as the address that delivered the message, instead of reading it from Received fields")
 	keys := addKeyFlags(fs)
+	noHistory := addHistoryFlag(fs)
 
 	inputs, err := parseInterleaved(fs, args)
 	if err != nil {
@@ -159,6 +162,7 @@ func parse(args []string, stderr io.Writer) (*config, int) {
 		return bad("%v", err)
 	}
 	cfg.opts.Keys = cfg.keys.archive
+	cfg.opts.Senders = openHistory(*noHistory, *offline, stderr)
 	if *clientIP != "" {
 		ip, err := netip.ParseAddr(*clientIP)
 		if err != nil {

@@ -75,6 +75,7 @@ func Write(w io.Writer, r *inspector.Report, opts Options) error {
 		}
 	}
 	details(p, r)
+	trap(p, r)
 	inbox(p, r)
 	for _, n := range r.Notes {
 		p.wrap(p.paint(ansiGrey, "  note: "), n)
