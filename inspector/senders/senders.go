@@ -138,6 +138,9 @@ func Open(path string) (*Store, error) {
 // ReadOnly returns a view of the same memory that Record never writes:
 // what offline and replay checks use.
 func (s *Store) ReadOnly() *Store {
+	if s.readOnly {
+		return s // nothing can change it: no copy needed
+	}
 	s.mu.Lock()
 	b, err := json.Marshal(s.data)
 	s.mu.Unlock()

@@ -109,6 +109,12 @@ func TestReadOnlyNeverWrites(t *testing.T) {
 	if _, err := os.Stat(path); !errors.Is(err, os.ErrNotExist) {
 		t.Errorf("a read-only memory wrote its file: %v", err)
 	}
+	if ro.ReadOnly() != ro {
+		t.Error("a read-only view was copied again")
+	}
+	if err := ro.Flush(); err != nil {
+		t.Error(err)
+	}
 }
 
 func TestClear(t *testing.T) {
