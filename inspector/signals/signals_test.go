@@ -102,6 +102,28 @@ func TestFixtures(t *testing.T) {
 			not: []string{"high", FirstTimeSender}},
 		// Without a memory, there is no first-time sender.
 		{file: "trap-first-time.eml", not: []string{FirstTimeSender}},
+		// A Reply-To at the domain of a passing signature is the sender's
+		// mail service, unless DMARC failed: then the signer vouches for
+		// nobody the reader knows.
+		{file: "trap-reply-to.eml", setup: func(in *Input) { in.DMARC = result.Pass; in.DKIMPass = []string{"contoso.example", "gmail.com"} },
+			not: []string{ReplyToOtherOrg}},
+		{file: "trap-reply-to.eml", setup: func(in *Input) { in.DMARC = result.Fail; in.DKIMPass = []string{"gmail.com"} },
+			want: []string{ReplyToOtherOrg}},
+		// A brand's name signed by the brand's own domain is lowered.
+		{file: "trap-display-name-brand.eml", setup: func(in *Input) {
+			in.DMARC = result.Pass
+			in.DKIMPass = []string{"billing-center.example", "paypal.com"}
+		},
+			want: []string{DisplayNameBrand}, not: []string{"high"}},
+		// DMARC that could not be evaluated lowers own_domain_from_outside.
+		{file: "trap-own-domain.eml", setup: func(in *Input) { in.Boundary = boundary; in.DMARC = result.TempError },
+			want: []string{OwnDomainFromOutside}, not: []string{"high"}},
+		// A hop authenticated by SMTP AUTH is a submission, not "outside".
+		{file: "trap-own-domain.eml", setup: func(in *Input) {
+			b := *boundary
+			b.Authenticated = true
+			in.Boundary, in.DMARC = &b, result.None
+		}, not: []string{OwnDomainFromOutside}},
 	}
 	for _, tc := range tests {
 		t.Run(tc.file, func(t *testing.T) {
@@ -133,6 +155,31 @@ func TestFixtures(t *testing.T) {
 			}
 			t.Logf("%s: %v", tc.file, sigs)
 		})
+	}
+}
+
+// TestDisplayNameContext checks the display names that are no trap: the
+// sender's own address as its name, and a mailing list naming the author.
+func TestDisplayNameContext(t *testing.T) {
+	parse := func(header string) Input {
+		m, err := message.Parse("x", []byte(header+"\r\nhi\r\n"))
+		if err != nil {
+			t.Fatal(err)
+		}
+		return Input{Message: m}
+	}
+	if got := Find(parse("From: \"alice@contoso.example\" <alice@contoso.example>\r\n")); len(got) != 0 {
+		t.Errorf("the sender's own address as its name: %v", got)
+	}
+	if got := Find(parse("From: Alice (alice@mail.contoso.example) <alice@contoso.example>\r\n")); len(got) != 0 {
+		t.Errorf("an address of the same organisation: %v", got)
+	}
+	got := Find(parse("From: \"alice@contoso.example via Team\" <team@lists.tailspin.example>\r\nList-Id: <team.lists.tailspin.example>\r\n"))
+	if len(got) != 1 || got[0].Code != DisplayNameAddress || got[0].Severity != Low || !strings.Contains(got[0].Text, "mailing list") {
+		t.Errorf("a list naming the author: %v", got)
+	}
+	if got := Find(parse("From: Chase Miller <chase@miller.example>\r\n")); len(got) != 0 {
+		t.Errorf("a first name that is also a brand: %v", got)
 	}
 }
 
