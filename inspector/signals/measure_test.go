@@ -5,6 +5,7 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -13,6 +14,7 @@ import (
 	"github.com/mailinspector/mailinspector/inspector"
 	"github.com/mailinspector/mailinspector/inspector/message"
 	"github.com/mailinspector/mailinspector/inspector/resolver"
+	"github.com/mailinspector/mailinspector/inspector/senders"
 	"github.com/mailinspector/mailinspector/inspector/signals"
 )
 
@@ -91,5 +93,38 @@ func TestFalseAlarms(t *testing.T) {
 		alarmed, genuine, any, caught, traps, perCode)
 	if genuine < 50 {
 		t.Errorf("measured %d genuine messages; the test data has more", genuine)
+	}
+}
+
+// TestWithMemoryOfSenders runs the look-alike of a known sender through a
+// real (temporary) memory of senders.
+func TestWithMemoryOfSenders(t *testing.T) {
+	st, err := senders.Open(filepath.Join(t.TempDir(), "senders.json"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := st.Record(senders.Observation{Address: "news@northwind.example", Domain: "northwind.example", MessageID: "<1@northwind.example>",
+		When: time.Date(2026, 3, 1, 9, 0, 0, 0, time.UTC), DMARCPass: true, Signers: []string{"northwind.example"}}); err != nil {
+		t.Fatal(err)
+	}
+	b, err := os.ReadFile(filepath.Join("testdata", "trap-first-time.eml"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	m, err := message.Parse("trap-first-time.eml", b)
+	if err != nil {
+		t.Fatal(err)
+	}
+	view := st.Look(senders.Observation{Address: "news@northwlnd.example", Domain: "northwlnd.example", MessageID: "<2@northwlnd.example>"})
+	got := signals.Find(signals.Input{Message: m, Content: signals.Scan(context.Background(), m), Known: view})
+	var codes []string
+	for _, s := range got {
+		codes = append(codes, s.Code)
+	}
+	if !slices.Contains(codes, signals.FirstTimeSender) || !slices.Contains(codes, signals.LookalikeDomain) {
+		t.Errorf("signals = %v, want first_time_sender and lookalike_domain", got)
+	}
+	if h := view.History; !h.FirstMessage || !h.FirstFromDomain {
+		t.Errorf("history = %+v", h)
 	}
 }
