@@ -60,7 +60,7 @@ func (v *validator) investigate(res *Result) {
 	for n, f := range dkim.Investigate(v.ctx, v.m.Header, body, suspects, v.history) {
 		in, s := res.Instances[order[n]], suspects[n]
 		in.Forensics = f
-		if why := f.Explain(s.BodyFailed, s.HeaderFailed || s.KeyGone); why != "" {
+		if why := f.Explain(s); why != "" {
 			in.AMSReason += ". " + why
 		}
 	}

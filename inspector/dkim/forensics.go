@@ -1,6 +1,7 @@
 package dkim
 
 import (
+	"cmp"
 	"context"
 	"crypto"
 	"encoding/json"
@@ -177,12 +178,11 @@ func investigate(ctx context.Context, header []message.Field, body func() io.Rea
 // investigated; the others get only the header checks.
 const MaxBodySuspects = 4
 
-// Explain says in one sentence what the confirmed findings of a signature
-// show, for the start of its reason: who broke it and what would make it
-// verify. bodyFailed and headerFailed say which halves of the signature
-// fail (a key that is gone fails the header half). It is "" when no
+// Explain says what the confirmed findings of suspect s show, for the
+// start of its reason: who broke it, what would make it verify, and that
+// the signer vouches for none of what was changed. It is "" when no
 // finding is confirmed.
-func (f Findings) Explain(bodyFailed, headerFailed bool) string {
+func (f Findings) Explain(s *Suspect) string {
 	var undo []string
 	for _, x := range f {
 		if x.Confirmed {
@@ -194,12 +194,15 @@ func (f Findings) Explain(bodyFailed, headerFailed bool) string {
 	}
 	kind, by, keyed := f.actor()
 	what := "it would verify " + strings.Join(undo, " and ")
-	if !f.explains(bodyFailed, headerFailed) {
+	after := fmt.Sprintf("The signature was valid before %s; %s vouches for none of what was changed.",
+		map[bool]string{true: "this change", false: "these changes"}[len(undo) == 1], cmp.Or(s.Domain, "the signer"))
+	if !f.explains(s.BodyFailed, s.HeaderFailed || s.KeyGone) {
 		half := "the body would match the signature "
 		if !f.has(true) {
 			half = "the signed header fields would verify "
 		}
 		what = half + strings.Join(undo, " and ") + ", but that does not undo every change"
+		after = fmt.Sprintf("What else was changed is not known: treat the message as not signed by %s.", cmp.Or(s.Domain, "the signer"))
 	}
 	if keyed {
 		return fmt.Sprintf("The key was replaced since the message was signed: %s. The result stays what today's DNS gives.", what)
@@ -211,7 +214,7 @@ func (f Findings) Explain(bodyFailed, headerFailed bool) string {
 	if kind != "server on the way" {
 		headline = "Broken by a " + kind
 	}
-	return fmt.Sprintf("%s: %s. A change on the way is not a forgery, but the signature still fails: what was changed is not what the signer signed.", headline, what)
+	return fmt.Sprintf("%s: %s. %s", headline, what, after)
 }
 
 // actor says who made the confirmed changes: the kind of party ("mailing
@@ -296,7 +299,7 @@ func investigateChecks(ctx context.Context, checks []*check, header []message.Fi
 	for i, f := range Investigate(ctx, header, body, suspects, opts.History) {
 		c, s := owners[i], suspects[i]
 		c.res.Forensics = f
-		if why := f.Explain(s.BodyFailed, s.HeaderFailed || s.KeyGone); why != "" {
+		if why := f.Explain(s); why != "" {
 			c.res.Reason = why + " " + c.res.Reason
 		}
 	}
