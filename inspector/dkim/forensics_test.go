@@ -303,8 +303,8 @@ func forensicCases() []forensicCase {
 		// The footer is confirmed on its own half; the header half stays
 		// unexplained, and the reason says so.
 		{name: "forged: From changed and a footer added",
-			after:  all(list, appendFooter, func(m *testsign.Message) { setField(m, "From", "From: Mallory <alice@example.org>\r\n") }),
-			want:   [][2]string{{"footer_appended", "body"}},
+			after: all(list, appendFooter, func(m *testsign.Message) { setField(m, "From", "From: Mallory <alice@example.org>\r\n") }),
+			want:  [][2]string{{"footer_appended", "body"}},
 			reason: "the body would match the signature without the 158-byte footer “team mailing list -- team@lists.example.…”, but that does not undo every change; " +
 				listID + " made this change. What else was changed is not known: treat the message as not signed by example.org."},
 		{name: "forged: a new body of the same length",
