@@ -32,6 +32,7 @@ import (
 	"github.com/miekg/dns"
 
 	"github.com/mailinspector/mailinspector/inspector/dkim"
+	"github.com/mailinspector/mailinspector/inspector/internal/atomicfile"
 	"github.com/mailinspector/mailinspector/inspector/resolver"
 )
 
@@ -358,8 +359,8 @@ func merge(keys []Key, k Key) (out []Key, isNew, worth bool) {
 }
 
 // save writes the archive: the keys on disk now (another process may have
-// added some) merged with these, to a temporary file in the same folder
-// that then replaces the archive.
+// added some) merged with these, atomically (a temporary file in the same
+// folder that then replaces the archive; readable by the user only).
 func (a *Archive) save() error {
 	onDisk, err := load(a.path)
 	if err != nil {
@@ -376,27 +377,7 @@ func (a *Archive) save() error {
 	if err := write(&b, a.keys); err != nil {
 		return err
 	}
-	dir := filepath.Dir(a.path)
-	if err := os.MkdirAll(dir, 0o700); err != nil {
-		return err
-	}
-	tmp, err := os.CreateTemp(dir, ".keys-*.tmp")
-	if err != nil {
-		return err
-	}
-	defer os.Remove(tmp.Name())
-	if _, err := tmp.Write(b.Bytes()); err != nil {
-		tmp.Close()
-		return err
-	}
-	if err := tmp.Sync(); err != nil {
-		tmp.Close()
-		return err
-	}
-	if err := tmp.Close(); err != nil {
-		return err
-	}
-	return os.Rename(tmp.Name(), a.path)
+	return atomicfile.WriteFile(a.path, b.Bytes())
 }
 
 func write(w io.Writer, keys []Key) error {

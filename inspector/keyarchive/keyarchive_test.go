@@ -60,7 +60,7 @@ func TestRecord(t *testing.T) {
 		!k.FirstSeen.Equal(t0) || !k.LastSeen.Equal(t0.Add(time.Hour)) {
 		t.Errorf("kept %+v", k)
 	}
-	if leftovers, _ := filepath.Glob(filepath.Join(filepath.Dir(path), ".keys-*")); len(leftovers) > 0 {
+	if leftovers, _ := filepath.Glob(filepath.Join(filepath.Dir(path), ".keys.json-*")); len(leftovers) > 0 {
 		t.Errorf("temporary files left: %v", leftovers)
 	}
 }
