@@ -141,7 +141,7 @@ func (a *App) launch(es ...*entry) {
 func (a *App) launchNow(es []*entry) {
 	for _, old := range a.entries {
 		if old.running && !contains(es, old) {
-			old.stop()
+			old.stopBecause("The check was stopped because another message was opened")
 		}
 	}
 	for _, e := range es {
@@ -222,7 +222,8 @@ func (a *App) updateChrome() {
 	e := a.selected()
 	title := windowTitle
 	if e != nil {
-		title = windowTitle + " — " + e.title
+		// The whole path, which a tab has no room for.
+		title = windowTitle + " — " + e.source()
 		if e.running {
 			title += " (checking…)"
 		}

@@ -40,15 +40,17 @@ type entry struct {
 	headers *headersView
 
 	// gen counts runs, so that a result of an older run is dropped.
-	gen      int
-	running  bool
-	stopped  bool
-	cancel   context.CancelFunc
-	report   *inspector.Report
-	err      error
-	fields   []message.Field
-	started  chan struct{}
-	finished chan struct{}
+	gen     int
+	running bool
+	stopped bool
+	// stopReason says why the check was stopped.
+	stopReason string
+	cancel     context.CancelFunc
+	report     *inspector.Report
+	err        error
+	fields     []message.Field
+	started    chan struct{}
+	finished   chan struct{}
 }
 
 func (a *App) newEntry(title, path, label string, load func() (*message.Message, error)) *entry {
@@ -187,8 +189,12 @@ func (a *App) start(e *entry) {
 	}()
 }
 
-// stop cancels a running check (a newer message was opened).
-func (e *entry) stop() {
+// stop cancels a running check: the Stop button.
+func (e *entry) stop() { e.stopBecause("The check was stopped") }
+
+// stopBecause cancels a running check and says why.
+func (e *entry) stopBecause(why string) {
+	e.stopReason = why
 	if e.cancel != nil {
 		e.cancel()
 	}

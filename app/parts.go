@@ -85,6 +85,15 @@ func setIcon(i *widget.Icon, res fyne.Resource) {
 	}
 }
 
+// setEnabled enables or disables a button when that changes.
+func setEnabled(b *widget.Button, on bool) {
+	if on && b.Disabled() {
+		b.Enable()
+	} else if !on && !b.Disabled() {
+		b.Disable()
+	}
+}
+
 // setShown shows or hides o.
 func setShown(o fyne.CanvasObject, on bool) {
 	if on && !o.Visible() {

@@ -12,6 +12,7 @@ import (
 	"fyne.io/fyne/v2/widget"
 
 	"github.com/mailinspector/mailinspector/inspector"
+	"github.com/mailinspector/mailinspector/inspector/address"
 	"github.com/mailinspector/mailinspector/inspector/message"
 )
 
@@ -94,14 +95,20 @@ func (t *headersTab) object() fyne.CanvasObject      { return t.v.root }
 func (t *headersTab) update(*inspector.Report, bool) {}
 func (t *headersTab) stop()                          {}
 
-// reportView is what an entry shows: the whole report in one scrolling
-// page (identity, verdict panel, actions, then the details tab bar and the
-// selected tab), so that it reads at 800x600 as at full screen. It is made
-// once per entry; render shows the entry's current state in its widgets.
+// reportView is what an entry shows: the identity of the message and the
+// verdict panel at the top, the actions and the details tab bar pinned
+// below them, and the selected details tab scrolling under those, so that
+// the verdict stays in view while the details are read. The top scrolls
+// on its own when it would take more than about half of a small window.
+// Lines of text never grow wider than maxTextWidth. It is made once per
+// entry; render shows the entry's current state in its widgets.
 type reportView struct {
 	e        *entry
-	page     *fyne.Container // the scroll's content
-	scroll   *container.Scroll
+	page     *fyne.Container // everything: top, bar, details
+	scroll   fyne.CanvasObject
+	top      *container.Scroll
+	bar      *fyne.Container
+	details  *container.Scroll
 	errBox   *fyne.Container // the error, when the file could not be read
 	errShown error
 	report   *fyne.Container // everything else
@@ -110,9 +117,13 @@ type reportView struct {
 	notes    *noticeList
 	verdict  *verdictPanel
 	stopped  fyne.CanvasObject
-	actions  []*widget.Button
-	tabBar   *container.AppTabs
-	detail   *fyne.Container // holds the selected tab's content
+	// stoppedNote says why the check stopped (Check again runs it again).
+	stoppedNote *noticeList
+	actions     []*widget.Button
+	again       *widget.Button
+	stopBtn     *widget.Button
+	tabBar      *container.AppTabs
+	detail      *fyne.Container // holds the selected tab's content
 	// tabs are the details tabs' views, made when first selected.
 	tabs []tabView
 }
@@ -131,25 +142,88 @@ func newReportView(e *entry) *reportView {
 	v.header = newNoticeList(inspector.VerdictWarn)
 	v.notes = newNoticeList(inspector.VerdictNone)
 	v.verdict = newVerdictPanel(nil, false)
-	again := widget.NewButtonWithIcon("Check again", theme.ViewRefreshIcon(), func() { e.app.recheckSelected() })
-	stoppedNote := newNoticeList(inspector.VerdictWarn)
-	stoppedNote.set("The check was stopped because another message was opened; what is shown is incomplete.")
-	v.stopped = container.NewBorder(nil, nil, nil, again, stoppedNote.root)
+	v.stoppedNote = newNoticeList(inspector.VerdictWarn)
+	v.stopped = v.stoppedNote.root
 	btn := func(label string, icon fyne.Resource, f func()) *widget.Button {
 		b := widget.NewButtonWithIcon(label, icon, f)
 		v.actions = append(v.actions, b)
 		return b
 	}
+	v.again = widget.NewButtonWithIcon("Check again", theme.ViewRefreshIcon(), func() { e.app.recheckSelected() })
+	v.stopBtn = widget.NewButtonWithIcon("Stop", theme.MediaStopIcon(), e.stop)
 	acts := container.NewHBox(
 		btn("Copy summary", theme.ContentCopyIcon(), e.copySummary),
 		btn("Export JSON…", theme.DocumentSaveIcon(), e.exportJSON),
 		btn("Export text…", theme.DocumentSaveIcon(), e.exportText),
-		btn("Check again", theme.ViewRefreshIcon(), func() { e.app.recheckSelected() }),
+		v.again, v.stopBtn,
 	)
-	v.report = container.NewVBox(v.ident.root, v.header.root, v.notes.root, v.verdict.root, v.stopped, acts, v.tabBar, v.detail)
-	v.page = container.NewVBox(v.errBox, v.report)
-	v.scroll = container.NewVScroll(container.NewPadded(v.page))
+	v.report = container.NewVBox(v.ident.root, v.header.root, v.notes.root, v.verdict.root, v.stopped)
+	v.top = container.NewVScroll(container.NewVBox(v.errBox, v.report))
+	v.bar = container.NewVBox(acts, v.tabBar)
+	v.details = container.NewVScroll(v.detail)
+	v.page = container.New(&pinLayout{}, v.top, v.bar, v.details)
+	v.scroll = container.New(&capWidth{max: maxTextWidth}, container.NewPadded(v.page))
 	return v
+}
+
+// maxTextWidth caps the width of a report page, so that lines stay
+// readable on a very wide window.
+const maxTextWidth = 1200
+
+// pinLayout lays out a report page: top (a scroll), bar (the actions and
+// the details tab bar) and details (a scroll) from top to bottom. The top
+// gets its full height when it fits in about half of the window, the bar
+// its own, and the details the rest; with no details shown (an error, or
+// no report yet) the top takes everything.
+type pinLayout struct{}
+
+func (pinLayout) Layout(objs []fyne.CanvasObject, size fyne.Size) {
+	top, bar, details := objs[0].(*container.Scroll), objs[1], objs[2]
+	barH := float32(0)
+	if bar.Visible() {
+		barH = bar.MinSize().Height
+	}
+	topH := size.Height - barH
+	if details.Visible() {
+		want := top.Content.MinSize().Height
+		topH = min(want, max(size.Height*0.5, size.Height-barH-180))
+	}
+	topH = max(topH, 0)
+	top.Move(fyne.NewPos(0, 0))
+	top.Resize(fyne.NewSize(size.Width, topH))
+	bar.Move(fyne.NewPos(0, topH))
+	bar.Resize(fyne.NewSize(size.Width, barH))
+	details.Move(fyne.NewPos(0, topH+barH))
+	details.Resize(fyne.NewSize(size.Width, max(size.Height-topH-barH, 0)))
+}
+
+func (pinLayout) MinSize(objs []fyne.CanvasObject) fyne.Size {
+	w := float32(0)
+	for _, o := range objs {
+		if o.Visible() {
+			w = max(w, o.MinSize().Width)
+		}
+	}
+	return fyne.NewSize(w, objs[1].MinSize().Height+120)
+}
+
+// capWidth centres its objects at most max wide.
+type capWidth struct{ max float32 }
+
+func (c *capWidth) Layout(objs []fyne.CanvasObject, size fyne.Size) {
+	w := min(size.Width, c.max)
+	for _, o := range objs {
+		o.Resize(fyne.NewSize(w, size.Height))
+		o.Move(fyne.NewPos((size.Width-w)/2, 0))
+	}
+}
+
+func (c *capWidth) MinSize(objs []fyne.CanvasObject) fyne.Size {
+	var s fyne.Size
+	for _, o := range objs {
+		s = s.Max(o.MinSize())
+	}
+	return s
 }
 
 // tabStatus is the status a details tab's icon shows: that of its summary
@@ -209,10 +283,13 @@ func (v *reportView) render() {
 		}
 		setShown(v.errBox, true)
 		setShown(v.report, false)
+		setShown(v.bar, false)
+		setShown(v.details, false)
 		v.stop()
 		v.page.Refresh()
 		return
 	}
+	setShown(v.bar, true)
 	setShown(v.errBox, false)
 	setShown(v.report, true)
 	r := e.report
@@ -228,16 +305,21 @@ func (v *reportView) render() {
 	}
 	v.notes.set(notes...)
 	v.verdict.update(r, e.running)
+	if e.stopped {
+		v.stoppedNote.set(e.stopReason + "; what is shown is incomplete. Check again runs it to the end.")
+	}
 	setShown(v.stopped, e.stopped)
 	ready := r != nil && !e.running
 	for _, b := range v.actions {
-		if ready && b.Disabled() {
-			b.Enable()
-		} else if !ready && !b.Disabled() {
-			b.Disable()
-		}
+		setEnabled(b, ready)
 	}
+	// Stop while the checks run; Check again once they are over, stopped
+	// or not.
+	setShown(v.stopBtn, e.running)
+	setEnabled(v.stopBtn, e.running)
+	setEnabled(v.again, !e.running)
 	setShown(v.tabBar, r != nil)
+	setShown(v.details, r != nil)
 	setShown(v.detail, r != nil)
 	if r != nil {
 		changed := false
@@ -282,55 +364,182 @@ func (v *reportView) stop() {
 	}
 }
 
-// identityView says which message this is: subject, author, date, file.
+// identityView says which message this is, as a mail program's header
+// shows it: the subject, then every From, Reply-To, To, the envelope
+// sender (Return-Path), the Message-ID, the date, how long delivery took,
+// and the file; each address with the address itself in bold, since the
+// address, not the name, is what the checks are about.
 type identityView struct {
 	root    *fyne.Container
 	subject *widget.Label
-	// From, Date, File: each a line with its value, hidden when empty.
-	lines  []fyne.CanvasObject
-	values []*widget.Label
+	grid    *fyne.Container
+	date    *widget.RichText // the date and how long delivery took
+	lines   []*identLine
+	// shownKey names the lines laid out, to lay them out again only
+	// when they change.
+	shownKey string
 }
+
+// identLine is one key and its value; hidden when the value is empty.
+type identLine struct {
+	key   string
+	root  fyne.CanvasObject
+	value *widget.RichText
+}
+
+// identKeys are the lines of the identity block, in order.
+var identKeys = []string{"From", "Reply-To", "To", "Return-Path", "Message-ID"}
 
 func newIdentityView() *identityView {
 	v := &identityView{subject: widget.NewLabelWithStyle("", fyne.TextAlignLeading, fyne.TextStyle{Bold: true})}
 	v.subject.SizeName = theme.SizeNameSubHeadingText
-	v.subject.Truncation = fyne.TextTruncateEllipsis
+	v.subject.Wrapping = fyne.TextWrapWord
 	v.subject.Selectable = true
-	v.root = container.NewVBox(v.subject)
-	for _, key := range []string{"From", "Date", "File"} {
-		l := widget.NewLabel("")
-		l.Truncation = fyne.TextTruncateEllipsis
-		l.Selectable = true
+	v.grid = container.New(&tightVBox{})
+	for _, key := range identKeys {
+		value := widget.NewRichText()
+		value.Truncation = fyne.TextTruncateEllipsis
 		k := widget.NewLabelWithStyle(key, fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
-		line := container.NewBorder(nil, nil, container.New(&minWidth{w: 60}, k), nil, l)
-		v.lines = append(v.lines, line)
-		v.values = append(v.values, l)
-		v.root.Add(line)
+		l := &identLine{key: key, value: value, root: container.NewBorder(nil, nil, container.New(&minWidth{w: 104}, k), nil, value)}
+		v.lines = append(v.lines, l)
 	}
+	v.date = widget.NewRichText()
+	v.root = container.NewVBox(container.NewBorder(nil, nil, nil, v.date, v.subject), v.grid)
 	return v
 }
 
 func (v *identityView) update(e *entry, r *inspector.Report) {
 	subject := "(no subject)"
-	from, when := "", ""
-	if r != nil {
-		if r.Subject != "" {
-			subject = r.Subject
-		}
-		from = r.From.Address
-		if r.From.Name != "" {
-			from = r.From.Name + " <" + r.From.Address + ">"
-		}
-		when = r.Date
-	} else {
+	if r != nil && r.Subject != "" {
+		subject = r.Subject
+	} else if r == nil {
 		subject = e.title
 	}
 	setText(v.subject, subject)
-	for i, value := range []string{from, when, e.source()} {
-		setText(v.values[i], value)
-		setShown(v.lines[i], value != "")
+	values := identValues(e, r)
+	if richText(v.date) != richTextOf(values["Date"]) {
+		v.date.Segments = values["Date"]
+		v.date.Refresh()
+	}
+	for _, l := range v.lines {
+		segs := values[l.key]
+		if richText(l.value) != richTextOf(segs) {
+			l.value.Segments = segs
+			l.value.Refresh()
+		}
+		setShown(l.root, len(segs) > 0)
+	}
+	// Lay the shown lines out two by two, From alone on its line (the
+	// address that matters most is never cut), again only when they
+	// change.
+	var shown []fyne.CanvasObject
+	key := ""
+	for _, l := range v.lines[1:] {
+		if l.root.Visible() {
+			shown = append(shown, l.root)
+			key += l.key + " "
+		}
+	}
+	if key != v.shownKey {
+		v.shownKey = key
+		if len(shown)%2 == 1 {
+			shown = append(shown, layout.NewSpacer())
+		}
+		rows := []fyne.CanvasObject{v.lines[0].root}
+		for i := 0; i < len(shown); i += 2 {
+			rows = append(rows, container.NewGridWithColumns(2, shown[i], shown[i+1]))
+		}
+		v.grid.Objects = rows
+		v.grid.Refresh()
 	}
 }
+
+// identValues are the identity lines' values of an entry, as rich text.
+func identValues(e *entry, r *inspector.Report) map[string][]widget.RichTextSegment {
+	out := map[string][]widget.RichTextSegment{}
+	for _, f := range e.fields {
+		key := ""
+		for _, k := range []string{"From", "Reply-To", "To", "Return-Path", "Message-ID"} {
+			if strings.EqualFold(f.Name, k) {
+				key = k
+			}
+		}
+		if key == "" {
+			continue
+		}
+		if len(out[key]) > 0 {
+			out[key] = append(out[key], plainSeg("; "))
+		}
+		if key == "Message-ID" {
+			out[key] = append(out[key], plainSeg(strings.TrimSpace(f.Value)))
+			continue
+		}
+		out[key] = append(out[key], addressSegs(f)...)
+	}
+	if r != nil {
+		if len(out["Return-Path"]) == 0 && r.Delivery != nil && r.Delivery.MailFrom != "" {
+			out["Return-Path"] = []widget.RichTextSegment{boldSeg(r.Delivery.MailFrom), plainSeg(" (envelope sender)")}
+		} else if len(out["Return-Path"]) > 0 {
+			out["Return-Path"] = append(out["Return-Path"], plainSeg(" (envelope sender)"))
+		}
+		if len(out["From"]) == 0 && r.From.Address != "" {
+			out["From"] = []widget.RichTextSegment{plainSeg(r.From.Name + " "), boldSeg(r.From.Address)}
+		}
+		if r.Date != "" {
+			out["Date"] = []widget.RichTextSegment{plainSeg(r.Date)}
+		}
+		if d := r.Delivery; d != nil && d.TransitSeconds != nil {
+			out["Date"] = append(out["Date"], plainSeg(" · delivered in "), boldSeg(seconds(*d.TransitSeconds)))
+		}
+	}
+	return out
+}
+
+// addressSegs shows the mailboxes of an address field: the name, then the
+// address in bold; the field as it is when it cannot be read.
+func addressSegs(f message.Field) []widget.RichTextSegment {
+	raw := string(f.Raw)
+	if _, v, ok := strings.Cut(raw, ":"); ok {
+		raw = v
+	}
+	list, err := address.ParseList(raw)
+	if err != nil || list == nil || len(list.Mailboxes) == 0 {
+		return []widget.RichTextSegment{plainSeg(strings.TrimSpace(f.Value))}
+	}
+	var segs []widget.RichTextSegment
+	for i, m := range list.Mailboxes {
+		if i > 0 {
+			segs = append(segs, plainSeg(", "))
+		}
+		if n := m.DisplayName(); n != "" {
+			segs = append(segs, plainSeg(n+" "))
+		}
+		segs = append(segs, boldSeg("<"+m.Address+">"))
+	}
+	return segs
+}
+
+func plainSeg(s string) widget.RichTextSegment {
+	return &widget.TextSegment{Text: s, Style: widget.RichTextStyleInline}
+}
+
+func boldSeg(s string) widget.RichTextSegment {
+	return &widget.TextSegment{Text: s, Style: widget.RichTextStyleStrong}
+}
+
+// richTextOf is the text of segments, to tell whether they changed.
+func richTextOf(segs []widget.RichTextSegment) string {
+	var b strings.Builder
+	for _, s := range segs {
+		b.WriteString(s.Textual())
+		if t, ok := s.(*widget.TextSegment); ok && t.Style.TextStyle.Bold {
+			b.WriteString("\x00")
+		}
+	}
+	return b.String()
+}
+
+func richText(rt *widget.RichText) string { return richTextOf(rt.Segments) }
 
 // errorView is the entry of a file that could not be read as a message.
 func errorView(e *entry) fyne.CanvasObject {

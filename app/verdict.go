@@ -33,6 +33,8 @@ type verdictPanel struct {
 	icon     *widget.Icon
 	spin     *spinner
 	grid     *fyne.Container
+	// words is the column of the rows' result words.
+	words *sharedColumn
 	// rows are the rows shown, one per row of the report; pool holds
 	// every row made, shown or not.
 	rows []*verdictRow
@@ -55,7 +57,7 @@ type verdictRow struct {
 // newVerdictPanel renders r; running says checks are still under way (r
 // may then be nil or partial).
 func newVerdictPanel(r *inspector.Report, running bool) *verdictPanel {
-	p := &verdictPanel{grid: container.NewVBox(), spin: newSpinner(), icon: widget.NewIcon(statusLook(inspector.VerdictNone).icon)}
+	p := &verdictPanel{grid: container.New(&tightVBox{}), words: &sharedColumn{min: 96}, spin: newSpinner(), icon: widget.NewIcon(statusLook(inspector.VerdictNone).icon)}
 	p.word = widget.NewLabelWithStyle("", fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
 	p.word.SizeName = theme.SizeNameSubHeadingText
 	p.headline = wrapLabel("")
@@ -102,7 +104,7 @@ func (p *verdictPanel) update(r *inspector.Report, running bool) {
 	}
 
 	for len(p.pool) < len(rows) {
-		vr := newVerdictRow()
+		vr := newVerdictRow(p.words)
 		p.pool = append(p.pool, vr)
 		p.grid.Add(vr.root)
 	}
@@ -132,7 +134,77 @@ func rowPending(r inspector.Row) bool {
 		r.Status == inspector.VerdictNone && (r.Reason == inspector.NotEvaluated || r.Reason == "")
 }
 
-func newVerdictRow() *verdictRow {
+// tightVBox stacks its objects like a VBox, but without the padding
+// between them and with each label's own inner padding overlapped, so
+// that lines of text sit as close as in a paragraph.
+type tightVBox struct{}
+
+func (tightVBox) overlap() float32 { return theme.InnerPadding() / 2 }
+
+func (t tightVBox) Layout(objs []fyne.CanvasObject, size fyne.Size) {
+	y := float32(0)
+	for _, o := range objs {
+		if !o.Visible() {
+			continue
+		}
+		h := o.MinSize().Height
+		o.Move(fyne.NewPos(0, y))
+		o.Resize(fyne.NewSize(size.Width, h))
+		y += h - t.overlap()
+	}
+}
+
+func (t tightVBox) MinSize(objs []fyne.CanvasObject) fyne.Size {
+	var w, h float32
+	n := 0
+	for _, o := range objs {
+		if !o.Visible() {
+			continue
+		}
+		m := o.MinSize()
+		w, h = max(w, m.Width), h+m.Height
+		n++
+	}
+	if n > 1 {
+		h -= float32(n-1) * t.overlap()
+	}
+	return fyne.NewSize(w, h)
+}
+
+// sharedColumn makes a column of cells in separate rows as wide as the
+// widest of them, so that the reasons of the verdict panel start at one
+// edge whatever the words.
+type sharedColumn struct {
+	min   float32
+	cells []fyne.CanvasObject
+}
+
+// cell is the layout of one cell of the column.
+func (c *sharedColumn) cell() fyne.Layout { return &columnCell{c} }
+
+type columnCell struct{ c *sharedColumn }
+
+func (l *columnCell) Layout(objs []fyne.CanvasObject, size fyne.Size) {
+	for _, o := range objs {
+		o.Resize(size)
+		o.Move(fyne.NewPos(0, 0))
+	}
+}
+
+func (l *columnCell) MinSize(objs []fyne.CanvasObject) fyne.Size {
+	w, h := l.c.min, float32(0)
+	for _, o := range l.c.cells {
+		if o.Visible() {
+			w = max(w, o.MinSize().Width)
+		}
+	}
+	for _, o := range objs {
+		h = max(h, o.MinSize().Height)
+	}
+	return fyne.NewSize(w, h)
+}
+
+func newVerdictRow(col *sharedColumn) *verdictRow {
 	vr := &verdictRow{
 		icon:   widget.NewIcon(statusLook(inspector.VerdictNone).icon),
 		spin:   newSpinner(),
@@ -140,10 +212,15 @@ func newVerdictRow() *verdictRow {
 		word:   resultLabel("", inspector.VerdictNone),
 		reason: wrapLabel(""),
 	}
+	// One line each, so that the whole panel stays in view above the
+	// details; the details tab of the row says it in full.
+	vr.reason.Wrapping = fyne.TextWrapOff
+	vr.reason.Truncation = fyne.TextTruncateEllipsis
+	col.cells = append(col.cells, vr.word)
 	left := container.NewHBox(
 		container.New(&minWidth{w: 28}, container.NewStack(vr.icon, vr.spin.a)),
 		container.New(&minWidth{w: 70}, vr.mech),
-		container.New(&minWidth{w: 96}, vr.word),
+		container.New(col.cell(), vr.word),
 	)
 	vr.root = container.NewBorder(nil, nil, container.NewVBox(left), nil, vr.reason)
 	return vr

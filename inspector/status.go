@@ -409,14 +409,26 @@ func DNSAnswerStatus(a resolver.Answer) Status {
 
 // ShownWord is the word shown for a row: its result word, except where
 // that word alone would contradict the status's colour (a pass with a
-// caveat reads "pass, but").
+// caveat reads "pass, but") or say nothing ("none" of TLS is "not
+// encrypted", of DKIM "not signed", of DMARC "no record"). The JSON keeps
+// the result word.
 func (row Row) ShownWord() string {
 	w := string(row.Result)
 	if w == "" {
 		w = string(result.None)
 	}
-	if StatusOf(row.Status) == StatusCaution && row.Result == result.Pass {
+	st := StatusOf(row.Status)
+	switch {
+	case st == StatusCaution && row.Result == result.Pass:
 		return "pass, but"
+	case row.Mechanism == "TLS" && row.Result == result.Pass:
+		return "encrypted"
+	case row.Mechanism == "TLS" && st == StatusCaution:
+		return "not encrypted"
+	case row.Mechanism == "DKIM" && w == string(result.None) && st == StatusCaution:
+		return "not signed"
+	case row.Mechanism == "DMARC" && w == string(result.None) && st == StatusCaution:
+		return "no record"
 	}
 	return w
 }
