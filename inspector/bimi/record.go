@@ -28,12 +28,12 @@ func isRecord(txt string) bool {
 // asks; l= and a= may hold several comma-separated URIs in older drafts,
 // of which the first is kept.
 func parseRecord(txt string) *record {
+	if !isRecord(txt) {
+		return &record{err: errors.New("it does not start with v=BIMI1")}
+	}
 	tags, err := parseTags(txt)
 	if err != nil {
 		return &record{err: err}
-	}
-	if !strings.EqualFold(tags["v"], "BIMI1") {
-		return &record{err: errors.New("it does not start with v=BIMI1")}
 	}
 	r := &record{}
 	r.location, r.hasL = first(tags, "l")
@@ -54,7 +54,8 @@ func first(tags map[string]string, k string) (string, bool) {
 func (r *record) declined() bool { return r.location == "" && r.authority == "" }
 
 // parseTags splits a tag list "k=v; k=v" (the syntax of DKIM's, RFC 6376
-// section 3.2). A repeated tag or a part without "=" is an error.
+// section 3.2: tag names are case-sensitive). A repeated tag or a part
+// without "=" is an error.
 func parseTags(s string) (map[string]string, error) {
 	tags := map[string]string{}
 	for _, part := range strings.Split(s, ";") {
@@ -63,7 +64,7 @@ func parseTags(s string) (map[string]string, error) {
 			continue
 		}
 		k, v, ok := strings.Cut(part, "=")
-		k = strings.ToLower(strings.TrimSpace(k))
+		k = strings.TrimSpace(k)
 		if !ok || k == "" {
 			return nil, fmt.Errorf("%q is not a tag=value pair", text.Clip(part, 60))
 		}
