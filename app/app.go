@@ -54,6 +54,11 @@ type App struct {
 	// pasted counts the pasted headers, to name their tabs.
 	pasted int
 
+	// dialog is the dialog shown last, for Escape and Enter.
+	dialog shownDialog
+	// toast is the short notice at the bottom of the window.
+	toast *toast
+
 	// serial, set only under Fyne's test driver, serialises the window
 	// updates that checks send (see ui).
 	serial *sync.Mutex
@@ -100,10 +105,12 @@ func New(a fyne.App) *App {
 	app.tabs.OnSelected = func(*container.TabItem) { app.updateChrome() }
 	app.empty = app.emptyView()
 	app.body = container.NewStack(app.empty)
-	w.SetContent(app.body)
+	app.toast = newToast()
+	w.SetContent(container.NewStack(app.body, app.toast.root))
 	w.SetMainMenu(app.mainMenu())
 	w.SetOnDropped(app.Dropped)
 	w.Resize(fyne.NewSize(1000, 760))
+	app.installKeys()
 	app.updateChrome()
 	return app
 }

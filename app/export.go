@@ -52,6 +52,7 @@ func (e *entry) copySummary() {
 		return
 	}
 	e.app.fyne.Clipboard().SetContent(b.String())
+	e.app.notify("Summary copied to the clipboard")
 }
 
 func (e *entry) exportJSON() { e.saveAs(".json", e.writeJSON) }
@@ -83,7 +84,9 @@ func (e *entry) saveAs(ext string, write func(io.Writer) error) {
 		}
 		if werr != nil {
 			dialog.ShowError(fmt.Errorf("%s: %v", wc.URI().Path(), werr), e.app.win)
+			return
 		}
+		e.app.notify("Saved " + wc.URI().Path())
 	}, e.app.win)
 	base := strings.TrimSuffix(filepath.Base(e.title), filepath.Ext(e.title))
 	d.SetFileName(base + ext)
@@ -93,5 +96,5 @@ func (e *entry) saveAs(ext string, write func(io.Writer) error) {
 		}
 	}
 	d.Resize(dialogSize(e.app.win))
-	d.Show()
+	e.app.showDialog(d)
 }

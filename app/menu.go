@@ -1,6 +1,9 @@
 package app
 
 import (
+	"path/filepath"
+	"sort"
+
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/dialog"
 	"fyne.io/fyne/v2/driver/desktop"
@@ -42,12 +45,15 @@ func (a *App) mainMenu() *fyne.MainMenu {
 		sample.ChildMenu.Items = append(sample.ChildMenu.Items, fyne.NewMenuItem(s.Title, func() { a.OpenSample(s.File) }))
 	}
 	about := fyne.NewMenuItem("About Mail Inspector", a.showAbout)
+	keys := fyne.NewMenuItem("Keyboard Shortcuts", a.showShortcuts)
+	keys.Shortcut = &desktop.CustomShortcut{KeyName: fyne.KeySlash, Modifier: fyne.KeyModifierShortcutDefault}
+	openFolder := fyne.NewMenuItem("Open Folder…", a.showOpenFolder)
 
 	a.menu = fyne.NewMainMenu(
-		fyne.NewMenu("File", open, a.recentMenu, fyne.NewMenuItemSeparator(),
+		fyne.NewMenu("File", open, openFolder, a.recentMenu, fyne.NewMenuItemSeparator(),
 			exportJSON, exportText, saveSnap, fyne.NewMenuItemSeparator(), closeMsg),
 		fyne.NewMenu("Edit", paste, copySummary, recheck, fyne.NewMenuItemSeparator(), settings),
-		fyne.NewMenu("Help", sample, about),
+		fyne.NewMenu("Help", keys, sample, fyne.NewMenuItemSeparator(), about),
 	)
 	return a.menu
 }
@@ -79,7 +85,41 @@ func (a *App) showOpen() {
 		}
 	}
 	d.Resize(dialogSize(a.win))
-	d.Show()
+	a.showDialog(d)
+}
+
+// showOpenFolder is File > Open Folder…: every message (.eml) in a
+// folder, each in its own tab. Fyne's file dialog picks one file at a
+// time; a folder is how several are opened at once.
+func (a *App) showOpenFolder() {
+	d := dialog.NewFolderOpen(func(l fyne.ListableURI, err error) {
+		if err != nil {
+			dialog.ShowError(err, a.win)
+			return
+		}
+		if l == nil {
+			return
+		}
+		a.openFolder(l.Path())
+	}, a.win)
+	if last := a.recent(); len(last) > 0 {
+		if dir, err := storage.ListerForURI(storage.NewFileURI(parentDir(last[0]))); err == nil {
+			d.SetLocation(dir)
+		}
+	}
+	d.Resize(dialogSize(a.win))
+	a.showDialog(d)
+}
+
+// openFolder opens the .eml files of a folder, sorted by name.
+func (a *App) openFolder(dir string) {
+	names, err := filepath.Glob(filepath.Join(dir, "*.[eE][mM][lL]"))
+	if err != nil || len(names) == 0 {
+		a.notify("No .eml file in " + dir)
+		return
+	}
+	sort.Strings(names)
+	a.OpenFiles(names)
 }
 
 // dialogSize is most of the window, for dialogs with a lot to show.
@@ -89,9 +129,9 @@ func dialogSize(w fyne.Window) fyne.Size {
 }
 
 func (a *App) showAbout() {
-	dialog.ShowInformation("About Mail Inspector",
+	a.showDialog(dialog.NewInformation("About Mail Inspector",
 		"Mail Inspector checks whether a saved e-mail message is really from who it claims.\n\n"+
 			"It re-verifies DKIM, SPF against the IP that really connected, DMARC and ARC, and\n"+
 			"compares them with what the receiving server recorded. Only DNS is queried;\n"+
-			"nothing is uploaded.\n\n"+ID, a.win)
+			"nothing is uploaded.\n\n"+ID, a.win))
 }

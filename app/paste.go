@@ -48,7 +48,7 @@ func (a *App) showPaste() {
 		}
 	}, a.win)
 	d.Resize(dialogSize(a.win))
-	d.Show()
+	a.showDialog(d)
 	a.win.Canvas().Focus(in)
 }
 

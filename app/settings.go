@@ -147,7 +147,7 @@ func (a *App) showSettingsWith(s settings) {
 		}, a.win)
 		d.SetFilter(storage.NewExtensionFileFilter([]string{".json"}))
 		d.Resize(dialogSize(a.win))
-		d.Show()
+		a.showDialog(d)
 	})
 	items := []*widget.FormItem{
 		widget.NewFormItem("DNS answers from", mode),
@@ -179,5 +179,9 @@ func (a *App) showSettingsWith(s settings) {
 		n.save(a.fyne.Preferences())
 	}, a.win)
 	d.Resize(fyne.NewSize(min(a.win.Canvas().Size().Width*0.9, 640), 0))
-	d.Show()
+	// Enter in a field saves, as the Save button does.
+	for _, e := range []*widget.Entry{server, timeout, snapshot} {
+		e.OnSubmitted = func(string) { d.Submit() }
+	}
+	a.showDialog(d)
 }
