@@ -46,6 +46,9 @@ type App struct {
 
 	menu       *fyne.MainMenu
 	recentMenu *fyne.MenuItem
+	// windowMenu lists the open messages; windowKey is what it shows.
+	windowMenu *fyne.Menu
+	windowKey  string
 	// reportItems are the menu items that need a finished report.
 	reportItems []*fyne.MenuItem
 
@@ -247,6 +250,7 @@ func (a *App) updateChrome() {
 	if changed && a.menu != nil {
 		a.menu.Refresh()
 	}
+	a.fillWindowMenu()
 }
 
 // emptyView is the window before any message is opened: how to open one,

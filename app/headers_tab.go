@@ -29,6 +29,9 @@ type headersView struct {
 	// empty says there are no fields; more that the filter lets more
 	// through than are shown.
 	empty, more *widget.Label
+	// names is the column of field names: as wide as the longest shown
+	// (at most a third of the tab), so that no value runs into its name.
+	names *sharedColumn
 }
 
 // headerRow shows one field: its name beside its decoded value, or the
@@ -41,7 +44,8 @@ type headerRow struct {
 }
 
 func newHeadersView(fields []message.Field) *headersView {
-	v := &headersView{fields: fields}
+	v := &headersView{fields: fields, names: &sharedColumn{min: 60}}
+	v.names.limit = func() float32 { return v.list.Size().Width / 3 }
 	v.filter = widget.NewEntry()
 	v.filter.SetPlaceHolder("Filter: a field name or any text in it")
 	v.filter.OnChanged = func(string) { v.refresh() }
@@ -92,7 +96,10 @@ func (v *headersView) refresh() {
 			value: wrapLabel(""),
 			raw:   mono(""),
 		}
-		r.decoded = container.NewBorder(nil, nil, container.New(&minWidth{w: 180}, r.name), nil, r.value)
+		// A field as in the file breaks between words where it can.
+		r.raw.Wrapping = fyne.TextWrapWord
+		v.names.cells = append(v.names.cells, r.name)
+		r.decoded = container.NewBorder(nil, nil, container.New(v.names.cell(), r.name), nil, r.value)
 		v.rows = append(v.rows, r)
 		v.list.Add(r.decoded)
 		v.list.Add(r.raw)

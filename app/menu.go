@@ -1,6 +1,7 @@
 package app
 
 import (
+	"fmt"
 	"path/filepath"
 	"sort"
 
@@ -49,13 +50,53 @@ func (a *App) mainMenu() *fyne.MainMenu {
 	keys.Shortcut = &desktop.CustomShortcut{KeyName: fyne.KeySlash, Modifier: fyne.KeyModifierShortcutDefault}
 	openFolder := fyne.NewMenuItem("Open Folder…", a.showOpenFolder)
 
+	a.windowMenu = fyne.NewMenu("Window")
 	a.menu = fyne.NewMainMenu(
 		fyne.NewMenu("File", open, openFolder, a.recentMenu, fyne.NewMenuItemSeparator(),
 			exportJSON, exportText, saveSnap, fyne.NewMenuItemSeparator(), closeMsg),
 		fyne.NewMenu("Edit", paste, copySummary, recheck, fyne.NewMenuItemSeparator(), settings),
+		a.windowMenu,
 		fyne.NewMenu("Help", keys, sample, fyne.NewMenuItemSeparator(), about),
 	)
 	return a.menu
+}
+
+// fillWindowMenu lists the open messages under Window, each with its
+// verdict icon and its whole path (a tab has room for neither, and Fyne's
+// overflow list of tabs shows no icons); choosing one shows its tab.
+func (a *App) fillWindowMenu() {
+	if a.windowMenu == nil {
+		return
+	}
+	var items []*fyne.MenuItem
+	key := ""
+	for _, e := range a.entries {
+		label := e.source()
+		if label == "" {
+			label = e.title
+		}
+		it := fyne.NewMenuItem(label, func() { a.tabs.Select(e.tab) })
+		it.Icon = e.tab.Icon
+		it.Checked = a.tabs.Selected() == e.tab
+		items = append(items, it)
+		if e.tab.Icon != nil {
+			key += e.tab.Icon.Name()
+		}
+		key += label + fmt.Sprint(it.Checked) + "\n"
+	}
+	if len(items) == 0 {
+		none := fyne.NewMenuItem("No message open", nil)
+		none.Disabled = true
+		items = append(items, none)
+	}
+	if key == a.windowKey && a.windowMenu.Items != nil {
+		return
+	}
+	a.windowKey = key
+	a.windowMenu.Items = items
+	if a.menu != nil {
+		a.menu.Refresh()
+	}
 }
 
 // withSelected runs f on the selected entry when its report is ready.

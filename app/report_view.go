@@ -560,11 +560,18 @@ func errorView(e *entry) fyne.CanvasObject {
 	return box
 }
 
-// tabTitle is the short name of an entry for its tab.
+// tabTitle is the short name of an entry for its tab: the file name
+// without .eml, a long one shortened in the middle, so that both its start
+// and its end stay readable ("invoice-2026-…-quarantined"). The window
+// title and Window > Messages give the whole path.
 func tabTitle(name string) string {
 	name = filepath.Base(name)
-	if len([]rune(name)) > 28 {
-		name = string([]rune(name)[:27]) + "…"
+	if ext := filepath.Ext(name); strings.EqualFold(ext, ".eml") && len(name) > len(ext) {
+		name = strings.TrimSuffix(name, ext)
 	}
-	return strings.TrimSpace(name)
+	r := []rune(strings.TrimSpace(name))
+	if len(r) > 22 {
+		r = append(append(r[:10:10], '…'), r[len(r)-11:]...)
+	}
+	return string(r)
 }

@@ -177,6 +177,8 @@ func (t tightVBox) MinSize(objs []fyne.CanvasObject) fyne.Size {
 type sharedColumn struct {
 	min   float32
 	cells []fyne.CanvasObject
+	// limit, when set, caps the column's width (0: no cap yet).
+	limit func() float32
 }
 
 // cell is the layout of one cell of the column.
@@ -186,6 +188,9 @@ type columnCell struct{ c *sharedColumn }
 
 func (l *columnCell) Layout(objs []fyne.CanvasObject, size fyne.Size) {
 	for _, o := range objs {
+		if t, ok := o.(*widget.Label); ok && l.c.limit != nil {
+			t.Truncation = fyne.TextTruncateEllipsis
+		}
 		o.Resize(size)
 		o.Move(fyne.NewPos(0, 0))
 	}
@@ -195,13 +200,28 @@ func (l *columnCell) MinSize(objs []fyne.CanvasObject) fyne.Size {
 	w, h := l.c.min, float32(0)
 	for _, o := range l.c.cells {
 		if o.Visible() {
-			w = max(w, o.MinSize().Width)
+			w = max(w, labelWidth(o))
+		}
+	}
+	if l.c.limit != nil {
+		if lim := l.c.limit(); lim > 0 {
+			w = min(w, lim)
 		}
 	}
 	for _, o := range objs {
 		h = max(h, o.MinSize().Height)
 	}
 	return fyne.NewSize(w, h)
+}
+
+// labelWidth is the width o needs: a label's text laid out on one line,
+// whatever its truncation.
+func labelWidth(o fyne.CanvasObject) float32 {
+	if l, ok := o.(*widget.Label); ok {
+		s := fyne.MeasureText(l.Text, theme.TextSize(), l.TextStyle)
+		return s.Width + 2*theme.InnerPadding()
+	}
+	return o.MinSize().Width
 }
 
 func newVerdictRow(col *sharedColumn) *verdictRow {
