@@ -16,6 +16,7 @@
 package cli
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
 	"errors"
@@ -180,7 +181,7 @@ func check(ctx context.Context, cfg *config, stdout, stderr io.Writer) int {
 	var recorded *resolver.Snapshot
 	status := ExitOK
 	messages := 0
-	for res := range checkAll(ctx, cfg.inputs, cfg.opts, cfg.jobs) {
+	for res := range checkAll(ctx, cfg.inputs, cfg.opts, cfg.jobs, out.render) {
 		it, r := res.item, res.report
 		prog.done(it)
 		switch {
@@ -204,7 +205,11 @@ func check(ctx context.Context, cfg *config, stdout, stderr io.Writer) int {
 			}
 		}
 		prog.clear(false)
-		if err := out.item(it, r); err != nil {
+		err := res.err
+		if err == nil {
+			_, err = stdout.Write(res.out)
+		}
+		if err != nil {
 			fmt.Fprintf(stderr, "mailinspector: writing the report of %s: %v\n", it.Name, err)
 			return ExitBadInput
 		}
@@ -237,36 +242,43 @@ func check(ctx context.Context, cfg *config, stdout, stderr io.Writer) int {
 	return status
 }
 
-// result is a message read and, unless it could not be read or was
-// skipped, its report.
+// result is a message read, its report (unless it could not be read or
+// was skipped) and the report rendered for the output.
 type result struct {
 	item   *mailbox.Item
 	report *inspector.Report
-}
-
-// pending is a message on its way through checkAll.
-type pending struct {
-	item *mailbox.Item
-	done chan *inspector.Report
+	out    []byte
+	err    error // from rendering
 }
 
 // checkAll reads the messages of inputs, checks them with up to jobs at a
-// time, and sends the results in the order read. At most 2*jobs messages
-// are between reading and the caller, so that a slow message cannot make
-// the reports of all the others pile up in memory, whatever the size of
-// the mailbox. The channel is closed after the last result, or soon after
-// ctx is done.
-func checkAll(ctx context.Context, inputs []string, opts inspector.Options, jobs int) <-chan result {
+// time, renders each report (in the same goroutine, so that encoding runs
+// on every core too), and sends the results in the order read. At most
+// 2*jobs messages are between reading and the caller, so that a slow
+// message cannot make the reports of all the others pile up in memory,
+// whatever the size of the mailbox. The channel is closed after the last
+// result, or soon after ctx is done.
+func checkAll(ctx context.Context, inputs []string, opts inspector.Options, jobs int,
+	render func(*mailbox.Item, *inspector.Report) ([]byte, error)) <-chan result {
+	type pending struct {
+		item *mailbox.Item
+		done chan result
+	}
+	finish := func(p *pending, r *inspector.Report) {
+		p.item.Close()
+		out, err := render(p.item, r)
+		p.done <- result{p.item, r, out, err}
+	}
 	order := make(chan *pending, 2*jobs)
 	work := make(chan *pending)
 	go func() {
 		defer close(order)
 		defer close(work)
 		for it := range mailbox.Read(inputs, mailbox.Options{}) {
-			p := &pending{item: it, done: make(chan *inspector.Report, 1)}
+			p := &pending{item: it, done: make(chan result, 1)}
 			order <- p
 			if it.Message == nil {
-				p.done <- nil
+				finish(p, nil)
 			} else {
 				work <- p
 			}
@@ -278,9 +290,7 @@ func checkAll(ctx context.Context, inputs []string, opts inspector.Options, jobs
 	for i := 0; i < jobs; i++ {
 		go func() {
 			for p := range work {
-				r := inspector.Check(ctx, p.item.Message, opts)
-				p.item.Close()
-				p.done <- r
+				finish(p, inspector.Check(ctx, p.item.Message, opts))
 			}
 		}()
 	}
@@ -288,38 +298,30 @@ func checkAll(ctx context.Context, inputs []string, opts inspector.Options, jobs
 	go func() {
 		defer close(out)
 		for p := range order {
-			r := <-p.done
-			p.item.Close()
-			out <- result{p.item, r}
+			out <- <-p.done
 		}
 	}()
 	return out
 }
 
-// writer writes each message's report in the chosen format, and the
-// summary at the end.
+// writer renders each message's report in the chosen format, and writes
+// the summary at the end.
 type writer struct {
 	cfg            *config
 	stdout, stderr io.Writer
 	color          bool
-	enc            *json.Encoder
-	csv            interface {
-		Write([]string) error
-		Flush()
-		Error() error
-	}
-	counter *summary.Counter
+	err            error // writing the CSV header
+	counter        *summary.Counter
 }
 
 func newWriter(cfg *config, stdout, stderr io.Writer) *writer {
 	w := &writer{cfg: cfg, stdout: stdout, stderr: stderr, counter: summary.New(),
 		color: cfg.format == "text" && isTerminal(stdout) && os.Getenv("NO_COLOR") == ""}
-	w.enc = json.NewEncoder(stdout)
-	w.enc.SetEscapeHTML(false)
 	if cfg.format == "csv" {
 		c := plaintext.NewCSV(stdout)
 		c.Write(plaintext.CSVHeader)
-		w.csv = c
+		c.Flush()
+		w.err = c.Error()
 	}
 	return w
 }
@@ -341,28 +343,53 @@ func placeOf(it *mailbox.Item) *mailboxJSON {
 	return &mailboxJSON{Path: it.Path, Index: it.Index, Kind: it.Kind, Envelope: it.Envelope, EnvelopeDate: it.EnvelopeDate()}
 }
 
-// item writes the report of one message, or its error.
-func (w *writer) item(it *mailbox.Item, r *inspector.Report) error {
+// render is the output of one message: its report, or its error (r nil).
+// Nothing for a skipped file. It may be called from several goroutines.
+func (w *writer) render(it *mailbox.Item, r *inspector.Report) ([]byte, error) {
+	var b bytes.Buffer
+	if it.Skipped != "" {
+		return nil, nil
+	}
 	switch w.cfg.format {
 	case "json":
+		enc := json.NewEncoder(&b)
+		enc.SetEscapeHTML(false)
 		if r == nil {
-			return w.enc.Encode(struct {
+			err := enc.Encode(struct {
 				File    string       `json:"file"`
 				Error   string       `json:"error"`
 				Mailbox *mailboxJSON `json:"mailbox,omitempty"`
 			}{it.Name, it.Err.Error(), placeOf(it)})
+			return b.Bytes(), err
 		}
-		return w.json(r, placeOf(it))
+		if err := enc.Encode(r); err != nil {
+			return nil, err
+		}
+		if place := placeOf(it); place != nil {
+			// The report's own fields first, as for a message file; then
+			// where it was found.
+			pb, err := json.Marshal(place)
+			if err != nil {
+				return nil, err
+			}
+			b.Truncate(b.Len() - 2) // "}\n"
+			b.WriteString(`,"mailbox":`)
+			b.Write(pb)
+			b.WriteString("}\n")
+		}
+		return b.Bytes(), nil
 	case "csv":
+		c := plaintext.NewCSV(&b)
 		if r == nil {
-			w.csv.Write(plaintext.CSVError(it.Path, it.Index, it.Err))
+			c.Write(plaintext.CSVError(it.Path, it.Index, it.Err))
 		} else {
-			w.csv.Write(plaintext.CSVRow(it.Path, it.Index, it.EnvelopeDate(), r))
+			c.Write(plaintext.CSVRow(it.Path, it.Index, it.EnvelopeDate(), r))
 		}
-		return w.csv.Error()
+		c.Flush()
+		return b.Bytes(), c.Error()
 	}
 	if r == nil {
-		return nil // said on stderr
+		return nil, nil // said on stderr
 	}
 	shown := *r
 	if it.Kind == mailbox.KindMbox {
@@ -375,40 +402,17 @@ func (w *writer) item(it *mailbox.Item, r *inspector.Report) error {
 			shown.File += " (" + r.MessageID + ")"
 		}
 	}
-	err := plaintext.Write(w.stdout, &shown, plaintext.Options{Color: w.color})
+	err := plaintext.Write(&b, &shown, plaintext.Options{Color: w.color})
 	if err == nil && r.SPF != nil && !r.SPF.ClientIP.IsValid() {
-		_, err = fmt.Fprintln(w.stdout, "  (If you know the address that delivered the message, give it with --client-ip to check SPF.)")
+		_, err = fmt.Fprintln(&b, "  (If you know the address that delivered the message, give it with --client-ip to check SPF.)")
 	}
-	return err
-}
-
-// json writes r as one line, with where it was found in a mailbox.
-func (w *writer) json(r *inspector.Report, place *mailboxJSON) error {
-	if place == nil {
-		return w.enc.Encode(r)
-	}
-	b, err := json.Marshal(r)
-	if err != nil {
-		return err
-	}
-	pb, err := json.Marshal(place)
-	if err != nil {
-		return err
-	}
-	// The report's own fields first, as for a message file; then where it
-	// was found.
-	b = append(append(append(b[:len(b)-1], `,"mailbox":`...), pb...), "}\n"...)
-	_, err = w.stdout.Write(b)
-	return err
+	return b.Bytes(), err
 }
 
 // finish ends the output and writes the summary, if asked for.
 func (w *writer) finish() error {
-	if w.csv != nil {
-		w.csv.Flush()
-		if err := w.csv.Error(); err != nil {
-			return err
-		}
+	if w.err != nil {
+		return w.err
 	}
 	if !w.cfg.summary {
 		return nil
@@ -416,7 +420,9 @@ func (w *writer) finish() error {
 	s := w.counter.Summary(0)
 	switch w.cfg.format {
 	case "json":
-		return w.enc.Encode(struct {
+		enc := json.NewEncoder(w.stdout)
+		enc.SetEscapeHTML(false)
+		return enc.Encode(struct {
 			Summary *summary.Summary `json:"summary"`
 		}{s})
 	case "csv":
