@@ -52,7 +52,7 @@ import (
 
 // DefaultMemoryLimit is Options.MemoryLimit when it is zero: messages up to
 // this size are read into memory, larger ones into a temporary file.
-const DefaultMemoryLimit = 4 << 20
+const DefaultMemoryLimit = 1 << 20
 
 // Kind says what a message was read from.
 type Kind string
