@@ -156,6 +156,11 @@ func (c *checker) run(ctx context.Context) {
 	// that the answer is cached when DMARC is judged.
 	if d := c.r.From.Domain; d != "" {
 		go c.dns.Query(ctx, "_dmarc."+d, dns.TypeTXT)
+		// Nor does BIMI's record under the default selector, asked for
+		// last, after DMARC: ask now too.
+		if c.m.First("BIMI-Selector") == nil {
+			go c.dns.Query(ctx, "default._bimi."+d, dns.TypeTXT)
+		}
 	}
 
 	var wg sync.WaitGroup
