@@ -38,10 +38,18 @@ func main() {
 	if msg := noDisplay(); msg != "" {
 		windowFailed("cannot open a window", msg)
 	}
+	// A second launch hands its files to the window already open.
+	files, dir := os.Args[1:], app.SocketDir()
+	if app.HandOff(dir, files) {
+		return
+	}
 	gl := &glfwLog{}
 	log.SetOutput(gl)
 	a := start(gl)
-	run(gl, a, os.Args[1:])
+	if stop, err := a.ServeInstance(dir); err == nil {
+		defer stop()
+	}
+	run(gl, a, files)
 }
 
 // start makes the app and its window. Fyne's GLFW driver logs why it could

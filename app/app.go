@@ -97,6 +97,7 @@ func (a *App) serially(f func()) {
 // New makes the main window of a.
 func New(a fyne.App) *App {
 	a.Settings().SetTheme(newAppTheme())
+	quietLog()
 	w := a.NewWindow(windowTitle)
 	icon := fyne.NewStaticResource("icon.png", assets.Icon)
 	a.SetIcon(icon)
@@ -119,8 +120,10 @@ func New(a fyne.App) *App {
 }
 
 // Run shows the window, opens files, and runs until the window closes.
+// The files' tabs are there from the first frame: the empty window never
+// flashes before them.
 func (a *App) Run(files []string) {
-	a.fyne.Lifecycle().SetOnStarted(func() { a.OpenFiles(files) })
+	a.OpenFiles(files)
 	a.win.ShowAndRun()
 }
 
