@@ -197,7 +197,17 @@ func check(ctx context.Context, cfg *config, stdout, stderr io.Writer) int {
 	var recorded *resolver.Snapshot
 	status := ExitOK
 	messages := 0
-	for res := range checkAll(ctx, cfg.inputs, cfg.opts, cfg.jobs, out.render) {
+	results := checkAll(ctx, cfg.inputs, cfg.opts, cfg.jobs, out.render)
+	for res := range results {
+		if ctx.Err() != nil {
+			// Stopped (Ctrl-C): the checks still in flight were cut short,
+			// and their reports would blame DNS for it. Write none of them.
+			go func() {
+				for range results {
+				}
+			}()
+			break
+		}
 		it, r := res.item, res.report
 		prog.done(it)
 		switch {

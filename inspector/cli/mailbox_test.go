@@ -2,6 +2,7 @@ package cli
 
 import (
 	"bytes"
+	"context"
 	"encoding/csv"
 	"encoding/json"
 	"fmt"
@@ -269,5 +270,17 @@ func TestProgress(t *testing.T) {
 	_, _, stderr := run(t, "--json", "--dns", srv.Addr, damagedMbox)
 	if !strings.Contains(stderr, " message") || !strings.Contains(stderr, "%") || !strings.Contains(stderr, "\r"+"mailinspector: "+damagedMbox+"#2") {
 		t.Errorf("no progress on a terminal: %q", stderr)
+	}
+}
+
+// A stopped run (Ctrl-C) writes no report of a check it cut short.
+func TestStopped(t *testing.T) {
+	srv := dnstest.Start(t, "")
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
+	var out, errb bytes.Buffer
+	code := Run(ctx, []string{"--json", "--dns", srv.Addr, damagedMbox}, &out, &errb)
+	if code != ExitBadInput || out.Len() != 0 || !strings.Contains(errb.String(), "stopped") {
+		t.Errorf("exit %d, stdout %q, stderr %q", code, out.String(), errb.String())
 	}
 }
