@@ -146,8 +146,15 @@ func (c *checker) run(ctx context.Context) {
 	}
 	fromValues := dmarc.FromValues(c.m)
 	// The links and attachments of the body, read while DNS is awaited.
+	// The text parts are read once, for both the links of the phishing
+	// signals and the deliverability rules.
+	body := make(chan *deliver.Body, 1)
 	content := make(chan *signals.Content, 1)
-	go func() { content <- signals.Scan(ctx, c.m) }()
+	go func() {
+		b := deliver.ScanBody(ctx, c.m)
+		body <- b
+		content <- signals.ScanWith(ctx, c.m, b)
+	}()
 	// What the servers on the way recorded, parsed once for the route, ARC
 	// and the comparison with our results.
 	rec := recorded.Read(c.m)
@@ -223,7 +230,7 @@ func (c *checker) run(ctx context.Context) {
 	wg.Wait()
 
 	c.set(func(r *Report) { r.Recorded = compareRecorded(c.m, rec, r) })
-	c.sender(ctx)
+	c.sender(ctx, <-body)
 	c.trap(<-content)
 }
 
@@ -272,11 +279,11 @@ func (c *checker) trap(content *signals.Content) {
 // providers' rules, what the receiving spam filters wrote, and BIMI, whose
 // record is its only lookup. Every check above has completed, so their
 // results are read without the lock.
-func (c *checker) sender(ctx context.Context) {
+func (c *checker) sender(ctx context.Context, body *deliver.Body) {
 	r := c.r
 	rcv := boundary(r)
 	dl := deliver.Check(ctx, deliver.Input{Message: c.m, From: r.From.Address, FromDomain: r.From.Domain,
-		SPF: r.SPF, DKIM: r.DKIM, DMARC: r.DMARC, Hops: r.Route, Delivery: r.Delivery})
+		SPF: r.SPF, DKIM: r.DKIM, DMARC: r.DMARC, Hops: r.Route, Delivery: r.Delivery, Body: body})
 	filters := spamfilter.Read(c.m, rcv)
 	c.set(func(r *Report) { r.Deliverability, r.SpamFilters = dl, filters })
 	b := bimi.Evaluate(ctx, c.dns, c.m, bimi.Input{Domain: r.From.Domain, DMARC: r.DMARC, DKIM: r.DKIM, Receiver: rcv})

@@ -111,6 +111,8 @@ type Input struct {
 	// concluded (the boundary hop, its reverse DNS).
 	Hops     []route.Hop
 	Delivery *route.Route
+	// Body is the message body as ScanBody read it; nil reads it here.
+	Body *Body
 }
 
 // NotEvaluated is the Report of a check that has not run.
@@ -120,7 +122,10 @@ func NotEvaluated() *Report {
 
 // Check evaluates every rule once and lists them per provider.
 func Check(ctx context.Context, in Input) *Report {
-	body := ScanBody(ctx, in.Message)
+	body := in.Body
+	if body == nil {
+		body = ScanBody(ctx, in.Message)
+	}
 	e := &eval{in: in, body: body}
 	e.bulk = looksBulk(in.Message, body)
 	rules := map[string]Rule{}

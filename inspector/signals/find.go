@@ -25,7 +25,13 @@ type Content struct {
 // Scan reads the links and attachments of m's body. It needs no network
 // and may run while the checks wait for DNS.
 func Scan(ctx context.Context, m *message.Message) *Content {
-	return &Content{Links: deliver.ScanBody(ctx, m).Links, Attachments: readAttachments(ctx, m)}
+	return ScanWith(ctx, m, deliver.ScanBody(ctx, m))
+}
+
+// ScanWith is Scan with the body's text parts already read by
+// deliver.ScanBody, so that a check that needs both reads them once.
+func ScanWith(ctx context.Context, m *message.Message, body *deliver.Body) *Content {
+	return &Content{Links: body.Links, Attachments: readAttachments(ctx, m)}
 }
 
 // Known is the memory of senders, as of before this message.
