@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"strings"
+	"sync"
 
 	"github.com/mailinspector/mailinspector/inspector/address"
 	"github.com/mailinspector/mailinspector/inspector/deliver"
@@ -121,24 +122,24 @@ func firstMailbox(m *message.Message, name string) address.Mailbox {
 // protect gathers the domains the reader trusts: their own, the brands',
 // and those of senders seen before that authenticated.
 func (j *judge) protect() {
+	seen := map[string]bool{}
+	keep := func(p protected) {
+		if !seen[p.org] {
+			seen[p.org] = true
+			j.protected = append(j.protected, p)
+		}
+	}
 	add := func(d, why string) {
 		if p, ok := newProtected(d, why); ok {
 			p.known = why == whyKnown
-			for _, q := range j.protected {
-				if q.org == p.org {
-					return
-				}
-			}
-			j.protected = append(j.protected, p)
+			keep(p)
 		}
 	}
 	if d := j.in.RecipientDomain; d != "" {
 		add(d, "your own domain")
 	}
-	for _, b := range Brands {
-		for _, d := range b.Domains {
-			add(d, b.Name+"'s domain")
-		}
+	for _, p := range brandDomains() {
+		keep(p)
 	}
 	if j.in.Known != nil {
 		for _, d := range j.in.Known.Trusted() {
@@ -146,6 +147,21 @@ func (j *judge) protect() {
 		}
 	}
 }
+
+// brandDomains are the brands' domains, read once per process: reading a
+// name (its organisational domain and its confusable skeleton) costs more
+// than the rest of the signals of a message.
+var brandDomains = sync.OnceValue(func() []protected {
+	var out []protected
+	for _, b := range Brands {
+		for _, d := range b.Domains {
+			if p, ok := newProtected(d, b.Name+"'s domain"); ok {
+				out = append(out, p)
+			}
+		}
+	}
+	return out
+})
 
 // whyKnown is why the domain of a sender seen before is protected.
 const whyKnown = "a sender you have had authenticated mail from"
