@@ -185,7 +185,7 @@ func (b *Body) scanText(r io.Reader) {
 		line, err := br.ReadSlice('\n')
 		if len(line) > 0 {
 			trimmed := bytes.TrimSpace(line)
-			for _, loc := range plainURL.FindAllIndex(trimmed, 20) {
+			for _, loc := range findURLs(trimmed) {
 				u := strings.TrimRight(string(trimmed[loc[0]:loc[1]]), ".,;:!?")
 				b.add(Link{URL: u}, prev+" "+clipBytes(trimmed))
 			}
@@ -197,6 +197,30 @@ func (b *Body) scanText(r io.Reader) {
 			return
 		}
 	}
+}
+
+// findURLs finds at most 20 URLs in a line of text. Most lines hold none:
+// the regular expression runs only on a line with "://" or "mailto:".
+func findURLs(line []byte) [][]int {
+	if !bytes.Contains(line, []byte("://")) && !hasMailto(line) {
+		return nil
+	}
+	return plainURL.FindAllIndex(line, 20)
+}
+
+// hasMailto says whether line holds "mailto:" in any case.
+func hasMailto(line []byte) bool {
+	for i := bytes.IndexByte(line, ':'); i >= 0; {
+		if i >= 6 && bytes.EqualFold(line[i-6:i], []byte("mailto")) {
+			return true
+		}
+		j := bytes.IndexByte(line[i+1:], ':')
+		if j < 0 {
+			return false
+		}
+		i += 1 + j
+	}
+	return false
 }
 
 // clipBytes is the start of b as a string of at most maxText bytes, copying
