@@ -235,8 +235,12 @@ func (a *App) updateChrome() {
 	e := a.selected()
 	title := windowTitle
 	if e != nil {
-		// The whole path, which a tab has no room for.
-		title = windowTitle + " — " + e.source()
+		// The name, then the folder: the whole path, which a tab has no
+		// room for.
+		title = windowTitle + " — " + e.title
+		if e.path != "" {
+			title += " (" + filepath.Dir(e.path) + ")"
+		}
 		if e.running {
 			title += " (checking…)"
 		}

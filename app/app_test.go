@@ -74,7 +74,7 @@ func TestDropOpensReport(t *testing.T) {
 	}
 	checkRows(t, e)
 	// The window title names the whole path, which the tab has no room for.
-	if got := a.win.Title(); got != "Mail Inspector — "+path {
+	if got := a.win.Title(); got != "Mail Inspector — newsletter.eml ("+filepath.Dir(path)+")" {
 		t.Errorf("window title %q", got)
 	}
 	if a.tabs.Selected() != e.tab || a.body.Objects[0] != a.tabs {

@@ -543,15 +543,18 @@ func richText(rt *widget.RichText) string { return richTextOf(rt.Segments) }
 
 // errorView is the entry of a file that could not be read as a message.
 func errorView(e *entry) fyne.CanvasObject {
+	// Not a verdict on a message: the "unreadable" look, not the red of
+	// a forgery.
+	lk := statusLook(inspector.StatusUnreadable)
 	title := widget.NewLabelWithStyle("Could not open "+e.title, fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
 	title.SizeName = theme.SizeNameSubHeadingText
-	title.Importance = widget.DangerImportance
+	title.Importance = lk.importance
 	msg := wrapLabel(e.err.Error())
 	hint := "Mail Inspector reads a whole message saved from a mail program, usually as a .eml file " +
 		"(\"Save as\", \"Download message\" or \"Show original\" then \"Download\")."
 	var me *message.Error
 	box := container.NewVBox(
-		container.NewHBox(widget.NewIcon(theme.NewErrorThemedResource(theme.ErrorIcon())), title),
+		container.NewHBox(widget.NewIcon(lk.icon), title),
 		msg, wrapLabel(hint),
 	)
 	if errors.As(e.err, &me) && me.Kind == message.KindNoSeparator {
