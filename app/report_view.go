@@ -161,7 +161,7 @@ func newReportView(e *entry) *reportView {
 	v.top = container.NewVScroll(container.NewVBox(v.errBox, v.report))
 	v.bar = container.NewVBox(acts, v.tabBar)
 	v.details = container.NewVScroll(v.detail)
-	v.page = container.New(&pinLayout{}, v.top, v.bar, v.details)
+	v.page = container.New(&pinLayout{roomy: v.verdict.setWrapped}, v.top, v.bar, v.details)
 	v.scroll = container.New(&capWidth{max: maxTextWidth}, container.NewPadded(v.page))
 	return v
 }
@@ -175,29 +175,45 @@ const maxTextWidth = 1200
 // gets its full height when it fits in about half of the window, the bar
 // its own, and the details the rest; with no details shown (an error, or
 // no report yet) the top takes everything.
-type pinLayout struct{}
+type pinLayout struct {
+	// roomy, when set, is told whether the page is tall enough for the
+	// verdict panel's reasons to wrap rather than be cut to one line.
+	roomy func(bool)
+}
 
-func (pinLayout) Layout(objs []fyne.CanvasObject, size fyne.Size) {
+// roomyHeight is the page height from which the verdict rows wrap.
+const roomyHeight = 1000
+
+func (p *pinLayout) Layout(objs []fyne.CanvasObject, size fyne.Size) {
+	if p.roomy != nil {
+		p.roomy(size.Height >= roomyHeight)
+	}
 	top, bar, details := objs[0].(*container.Scroll), objs[1], objs[2]
 	barH := float32(0)
 	if bar.Visible() {
 		barH = bar.MinSize().Height
 	}
-	topH := size.Height - barH
-	if details.Visible() {
-		want := top.Content.MinSize().Height
-		topH = min(want, max(size.Height*0.5, size.Height-barH-180))
+	// Twice: wrapped text knows its height only once laid out at its
+	// width, and a height from the width before would leave a gap above
+	// the bar (as after resizing the window during a check).
+	topH := float32(0)
+	for range 2 {
+		topH = size.Height - barH
+		if details.Visible() {
+			want := top.Content.MinSize().Height
+			topH = min(want, max(size.Height*0.5, size.Height-barH-180))
+		}
+		topH = max(topH, 0)
+		top.Move(fyne.NewPos(0, 0))
+		top.Resize(fyne.NewSize(size.Width, topH))
 	}
-	topH = max(topH, 0)
-	top.Move(fyne.NewPos(0, 0))
-	top.Resize(fyne.NewSize(size.Width, topH))
 	bar.Move(fyne.NewPos(0, topH))
 	bar.Resize(fyne.NewSize(size.Width, barH))
 	details.Move(fyne.NewPos(0, topH+barH))
 	details.Resize(fyne.NewSize(size.Width, max(size.Height-topH-barH, 0)))
 }
 
-func (pinLayout) MinSize(objs []fyne.CanvasObject) fyne.Size {
+func (p *pinLayout) MinSize(objs []fyne.CanvasObject) fyne.Size {
 	w := float32(0)
 	for _, o := range objs {
 		if o.Visible() {

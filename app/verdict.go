@@ -35,6 +35,8 @@ type verdictPanel struct {
 	grid     *fyne.Container
 	// words is the column of the rows' result words.
 	words *sharedColumn
+	// wrapped says the rows' reasons wrap (a tall window).
+	wrapped bool
 	// rows are the rows shown, one per row of the report; pool holds
 	// every row made, shown or not.
 	rows []*verdictRow
@@ -105,6 +107,7 @@ func (p *verdictPanel) update(r *inspector.Report, running bool) {
 
 	for len(p.pool) < len(rows) {
 		vr := newVerdictRow(p.words)
+		vr.setWrapped(p.wrapped)
 		p.pool = append(p.pool, vr)
 		p.grid.Add(vr.root)
 	}
@@ -233,9 +236,9 @@ func newVerdictRow(col *sharedColumn) *verdictRow {
 		reason: wrapLabel(""),
 	}
 	// One line each, so that the whole panel stays in view above the
-	// details; the details tab of the row says it in full.
-	vr.reason.Wrapping = fyne.TextWrapOff
-	vr.reason.Truncation = fyne.TextTruncateEllipsis
+	// details (the details tab of the row says it in full); wrapped where
+	// the window is tall enough (setWrapped).
+	vr.setWrapped(false)
 	col.cells = append(col.cells, vr.word)
 	left := container.NewHBox(
 		container.New(&minWidth{w: 28}, container.NewStack(vr.icon, vr.spin.a)),
@@ -263,6 +266,29 @@ func (vr *verdictRow) update(row inspector.Row, pending bool) {
 	setText(vr.word, word)
 	setLook(vr.word, imp)
 	setText(vr.reason, reason)
+}
+
+// setWrapped wraps the row's reason, or cuts it to one line.
+func (vr *verdictRow) setWrapped(on bool) {
+	wrap, trunc := fyne.TextWrapOff, fyne.TextTruncateEllipsis
+	if on {
+		wrap, trunc = fyne.TextWrapWord, fyne.TextTruncateOff
+	}
+	if vr.reason.Wrapping != wrap || vr.reason.Truncation != trunc {
+		vr.reason.Wrapping, vr.reason.Truncation = wrap, trunc
+		vr.reason.Refresh()
+	}
+}
+
+// setWrapped wraps every row's reason, or cuts each to one line.
+func (p *verdictPanel) setWrapped(on bool) {
+	if p.wrapped == on {
+		return
+	}
+	p.wrapped = on
+	for _, vr := range p.pool {
+		vr.setWrapped(on)
+	}
 }
 
 // spinning says whether the row shows its spinner.
