@@ -9,6 +9,7 @@ import (
 	"testing"
 
 	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/container"
 	"fyne.io/fyne/v2/storage"
 	"fyne.io/fyne/v2/test"
 	"fyne.io/fyne/v2/widget"
@@ -367,16 +368,34 @@ func TestVerdictPanelColoursAndWords(t *testing.T) {
 }
 
 // buttons returns every button in o's tree.
-func buttons(o fyne.CanvasObject) []*widget.Button {
+func buttons(o fyne.CanvasObject) []*widget.Button { return buttonsIn(o, false) }
+
+// buttonsIn returns the buttons in o's tree; with shown, only those a
+// person can see and press (shown, enabled, not in a closed accordion).
+func buttonsIn(o fyne.CanvasObject, shown bool) []*widget.Button {
 	var out []*widget.Button
 	var walk func(fyne.CanvasObject)
 	walk = func(o fyne.CanvasObject) {
+		if shown && (o == nil || !o.Visible()) {
+			return
+		}
 		switch w := o.(type) {
 		case nil:
 		case *widget.Button:
-			out = append(out, w)
+			if !shown || !w.Disabled() {
+				out = append(out, w)
+			}
 		case *fyne.Container:
 			for _, c := range w.Objects {
+				walk(c)
+			}
+		case *container.Scroll:
+			walk(w.Content)
+		case *widget.Accordion:
+			if shown {
+				return // a closed item's buttons are not shown
+			}
+			for _, c := range test.WidgetRenderer(w).Objects() {
 				walk(c)
 			}
 		case fyne.Widget:

@@ -3,9 +3,9 @@ package app
 import (
 	"bytes"
 	"encoding/json"
-	"io/fs"
 	"os"
 	"path/filepath"
+	"sort"
 	"strings"
 	"testing"
 	"time"
@@ -18,30 +18,29 @@ import (
 	"github.com/mailinspector/mailinspector/inspector/spf"
 )
 
-// appFixture is a message file of the engine's tests and the zone files
-// it is checked under (those beside it, or in a testdata folder above).
-type appFixture struct {
-	path  string
-	zones []string
-}
-
-func appFixtures(t *testing.T) []appFixture {
+// appFixtures are the message files of the engine's tests (in testdata
+// folders up to two levels deep), each with the zones it is checked
+// under: the zone files of its folder and of the testdata folder above.
+func appFixtures(t *testing.T) map[string]string {
 	t.Helper()
-	var out []appFixture
-	err := filepath.WalkDir(filepath.Join("..", "inspector"), func(p string, d fs.DirEntry, err error) error {
-		if err != nil || d.IsDir() || !strings.HasSuffix(p, ".eml") || !strings.Contains(filepath.ToSlash(p), "testdata/") {
-			return err
+	out := map[string]string{}
+	for _, pattern := range []string{"../inspector/testdata/*.eml", "../inspector/testdata/*/*.eml",
+		"../inspector/*/testdata/*.eml", "../inspector/*/testdata/*/*.eml"} {
+		names, _ := filepath.Glob(pattern)
+		for _, name := range names {
+			var zone strings.Builder
+			for _, dir := range []string{filepath.Dir(name), filepath.Dir(filepath.Dir(name))} {
+				zones, _ := filepath.Glob(filepath.Join(dir, "*.zone"))
+				for _, z := range zones {
+					b, err := os.ReadFile(z)
+					if err != nil {
+						t.Fatal(err)
+					}
+					zone.WriteString("\n" + string(b) + "\n$ORIGIN .\n")
+				}
+			}
+			out[name] = zone.String()
 		}
-		f := appFixture{path: p}
-		for dir := filepath.Dir(p); strings.Contains(filepath.ToSlash(dir), "testdata"); dir = filepath.Dir(dir) {
-			zones, _ := filepath.Glob(filepath.Join(dir, "*.zone"))
-			f.zones = append(f.zones, zones...)
-		}
-		out = append(out, f)
-		return nil
-	})
-	if err != nil {
-		t.Fatal(err)
 	}
 	if len(out) < 60 {
 		t.Fatalf("only %d fixtures", len(out))
@@ -68,22 +67,18 @@ func TestOneStatusEverywhere(t *testing.T) {
 		}
 		checkStatuses(t, e)
 	}
-	for _, f := range appFixtures(t) {
-		t.Run(filepath.ToSlash(f.path), func(t *testing.T) {
-			zone := dnstest.Start(t, "")
-			for _, z := range f.zones {
-				b, err := os.ReadFile(z)
-				if err != nil {
-					t.Fatal(err)
-				}
-				if err := zone.AddZone(string(b)); err != nil {
-					t.Fatal(err)
-				}
-			}
+	fixtures := appFixtures(t)
+	names := make([]string, 0, len(fixtures))
+	for name := range fixtures {
+		names = append(names, name)
+	}
+	sort.Strings(names)
+	for _, name := range names {
+		t.Run(filepath.ToSlash(name), func(t *testing.T) {
+			zone := dnstest.Start(t, fixtures[name])
 			settings{Mode: dnsServer, Server: zone.Addr, Timeout: 300 * time.Millisecond}.save(a.fyne.Preferences())
-			a.OpenFiles([]string{f.path})
-			e := a.selected()
-			check(t, e)
+			a.OpenFiles([]string{name})
+			check(t, a.selected())
 			a.serially(a.closeSelected)
 		})
 	}

@@ -5,45 +5,9 @@ import (
 	"testing"
 
 	"fyne.io/fyne/v2"
-	"fyne.io/fyne/v2/container"
 	"fyne.io/fyne/v2/driver/desktop"
 	"fyne.io/fyne/v2/test"
-	"fyne.io/fyne/v2/widget"
 )
-
-// shownButtons are the buttons a person can see and press in o's tree.
-func shownButtons(o fyne.CanvasObject) []*widget.Button {
-	var out []*widget.Button
-	var walk func(fyne.CanvasObject)
-	walk = func(o fyne.CanvasObject) {
-		if o == nil || !o.Visible() {
-			return
-		}
-		switch w := o.(type) {
-		case *widget.Button:
-			if !w.Disabled() {
-				out = append(out, w)
-			}
-			return
-		case *fyne.Container:
-			for _, c := range w.Objects {
-				walk(c)
-			}
-			return
-		case *container.Scroll:
-			walk(w.Content)
-			return
-		case *widget.Accordion:
-			return // closed items' buttons are not shown
-		case fyne.Widget:
-			for _, c := range test.WidgetRenderer(w).Objects() {
-				walk(c)
-			}
-		}
-	}
-	walk(o)
-	return out
-}
 
 // TestKeyboardWalk uses the window with the keyboard alone: Tab reaches
 // every button shown and comes round again (Shift+Tab goes back), and
@@ -56,7 +20,7 @@ func TestKeyboardWalk(t *testing.T) {
 		wait(t, e)
 	}
 	c := a.win.Canvas()
-	want := shownButtons(c.Content())
+	want := buttonsIn(c.Content(), true)
 	if len(want) < 4 {
 		t.Fatalf("only %d buttons shown", len(want))
 	}

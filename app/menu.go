@@ -120,6 +120,12 @@ func (a *App) showOpen() {
 		a.openURIs([]fyne.URI{rc.URI()})
 	}, a.win)
 	d.SetFilter(storage.NewExtensionFileFilter([]string{".eml", ".EML"}))
+	a.showFileDialog(d)
+}
+
+// showFileDialog shows a file or folder dialog in the folder of the
+// message opened last, at most of the window's size.
+func (a *App) showFileDialog(d *dialog.FileDialog) {
 	if last := a.recent(); len(last) > 0 {
 		if dir, err := storage.ListerForURI(storage.NewFileURI(parentDir(last[0]))); err == nil {
 			d.SetLocation(dir)
@@ -143,13 +149,7 @@ func (a *App) showOpenFolder() {
 		}
 		a.openFolder(l.Path())
 	}, a.win)
-	if last := a.recent(); len(last) > 0 {
-		if dir, err := storage.ListerForURI(storage.NewFileURI(parentDir(last[0]))); err == nil {
-			d.SetLocation(dir)
-		}
-	}
-	d.Resize(dialogSize(a.win))
-	a.showDialog(d)
+	a.showFileDialog(d)
 }
 
 // openFolder opens the .eml files of a folder, sorted by name.
