@@ -7,8 +7,8 @@ import (
 )
 
 // TestSecondLaunchHandsOff: a second launch gives its files to the
-// running window, which opens them as tabs; with nothing listening, it
-// starts on its own; a socket left behind is taken over.
+// running window, which opens them as tabs; with no app running, it
+// starts on its own; a pipe left behind is taken over.
 func TestSecondLaunchHandsOff(t *testing.T) {
 	dir := t.TempDir()
 	if HandOff(dir, []string{"x.eml"}) {
@@ -44,13 +44,20 @@ func TestSecondLaunchHandsOff(t *testing.T) {
 	}
 	stop()
 
-	// The socket file of an app that is gone is replaced.
+	if HandOff(dir, paths) {
+		t.Error("a hand-off succeeded after the app stopped")
+	}
+
+	// The pipe of an app that is gone is replaced.
 	b := newTestApp(t, srv)
 	stop2, err := b.ServeInstance(dir)
 	if err != nil {
-		t.Fatalf("a stale socket is not taken over: %v", err)
+		t.Fatalf("a stale pipe is not taken over: %v", err)
 	}
 	defer stop2()
+	if _, err := a.ServeInstance(dir); err == nil {
+		t.Error("two apps serve the same configuration")
+	}
 	if !HandOff(dir, nil) {
 		t.Error("the new app does not answer")
 	}
