@@ -43,6 +43,7 @@ func detailTabs() []detailTab {
 		{"ARC", "ARC", func(*entry) tabView { return newARCTab() }},
 		{"Recorded vs now", "Recorded", func(*entry) tabView { return newRecordedTab() }},
 		{"Route", "TLS", func(e *entry) tabView { return newRouteTab(e.chooseHop) }},
+		{"Deliverability", "", func(*entry) tabView { return newDeliverTab() }},
 		{"Headers", "", func(e *entry) tabView { return &headersTab{e.headers} }},
 		{"DNS", "", func(e *entry) tabView { return newDNSTab(e.saveSnapshot) }},
 	}
