@@ -87,6 +87,9 @@ type arcInstanceView struct {
 	facts *form
 	aar   *form
 	more  *moreView
+
+	// forensics says why its message signature broke.
+	forensics *forensicsView
 }
 
 func newARCInstanceView() item[*arc.Instance] {
@@ -99,7 +102,8 @@ func newARCInstanceView() item[*arc.Instance] {
 		more:  newMoreView(),
 	}
 	v.aar.addMono("ARC-Authentication-Results")
-	v.root = card(v.title, v.seal.root, v.ams.root, v.facts.root, v.aar.root, v.more.acc)
+	v.forensics = newForensicsView()
+	v.root = card(v.title, v.seal.root, v.ams.root, v.forensics.root, v.facts.root, v.aar.root, v.more.acc)
 	return v
 }
 
@@ -114,6 +118,7 @@ func (v *arcInstanceView) update(in *arc.Instance) {
 	setText(v.title, title)
 	v.seal.set("Seal (ARC-Seal)", string(use(sh, &in.SealResult)), inspector.ARCStatus(in.SealResult), use(sh, &in.SealReason))
 	v.ams.set("Message signature (ARC-Message-Signature)", string(use(sh, &in.AMSResult)), inspector.ARCStatus(in.AMSResult), use(sh, &in.AMSReason))
+	v.forensics.update(use(sh, &in.Forensics), nil, in.Domain)
 	sealed := ""
 	if t := use(sh, &in.Sealed); t != nil {
 		sealed = timeText(*t)

@@ -90,6 +90,9 @@ type dkimCard struct {
 	field    *folded
 	key      *folded
 	more     *moreView
+
+	// forensics says why it broke, and that its key changed.
+	forensics *forensicsView
 }
 
 func newDKIMCard() item[dkimItem] {
@@ -104,7 +107,8 @@ func newDKIMCard() item[dkimItem] {
 		key:      newFolded(),
 		more:     newMoreView(),
 	}
-	c.root = card(c.head.root, c.warnings.root, c.facts.root, c.body.f.root, c.unsigned.root, c.field.acc, c.key.acc, c.more.acc)
+	c.forensics = newForensicsView()
+	c.root = card(c.head.root, c.warnings.root, c.forensics.root, c.facts.root, c.body.f.root, c.unsigned.root, c.field.acc, c.key.acc, c.more.acc)
 	return c
 }
 
@@ -122,6 +126,7 @@ func (c *dkimCard) update(it dkimItem) {
 		warnings = append(warnings, w.Text)
 	}
 	c.warnings.set(warnings...)
+	c.forensics.update(use(sh, &s.Forensics), use(sh, &s.KeyChanged), s.Domain)
 
 	key := use(sh, &s.Key)
 	keyText := ""
