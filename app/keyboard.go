@@ -32,8 +32,8 @@ func (a *App) shortcuts() []shortcut {
 		{fyne.KeyPageUp, fyne.KeyModifierControl, "Previous message tab", func() { a.moveMessage(-1) }},
 	}
 	for i, t := range detailTabs() {
-		if i < 9 { // Ctrl+1 to Ctrl+9
-			s = append(s, shortcut{fyne.KeyName(fmt.Sprint(i + 1)), ctrl, "Details: " + t.title, func() { a.selectDetail(i) }})
+		if i < 10 { // Ctrl+1 to Ctrl+9, and Ctrl+0 for the tenth
+			s = append(s, shortcut{fyne.KeyName(fmt.Sprint((i + 1) % 10)), ctrl, "Details: " + t.title, func() { a.selectDetail(i) }})
 		}
 	}
 	return s

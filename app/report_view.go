@@ -43,6 +43,7 @@ func detailTabs() []detailTab {
 		{"ARC", "ARC", func(*entry) tabView { return newARCTab() }},
 		{"Recorded vs now", "Recorded", func(*entry) tabView { return newRecordedTab() }},
 		{"Route", "TLS", func(e *entry) tabView { return newRouteTab(e.chooseHop) }},
+		{"Signals", signalsMechanism, func(*entry) tabView { return newSignalsTab() }},
 		{"Deliverability", "", func(*entry) tabView { return newDeliverTab() }},
 		{"Headers", "", func(e *entry) tabView { return &headersTab{e.headers} }},
 		{"DNS", "", func(e *entry) tabView { return newDNSTab(e.saveSnapshot) }},
@@ -245,11 +246,14 @@ func (c *capWidth) MinSize(objs []fyne.CanvasObject) fyne.Size {
 
 // tabStatus is the status a details tab's icon shows: that of its summary
 // row, and for the Route tab the worse of TLS and the client's reverse
-// DNS, which it also shows. false when the tab has no icon (or its row is
-// still pending).
+// DNS, which it also shows, and for the Signals tab the answer to "Is it
+// a trap?". false when the tab has no icon (or its row is still pending).
 func tabStatus(r *inspector.Report, mechanism string, running bool) (inspector.Status, bool) {
 	if mechanism == "" {
 		return "", false
+	}
+	if mechanism == signalsMechanism {
+		return signalsTabStatus(r, running)
 	}
 	row := r.Row(mechanism)
 	if row == nil || running && rowPending(*row) {
@@ -392,6 +396,8 @@ type identityView struct {
 	grid    *fyne.Container
 	date    *widget.RichText // the date and how long delivery took
 	lines   []*identLine
+	// sender is what the memory of senders says of the From.
+	sender *senderNotes
 	// shownKey names the lines laid out, to lay them out again only
 	// when they change.
 	shownKey string
@@ -421,6 +427,7 @@ func newIdentityView() *identityView {
 		v.lines = append(v.lines, l)
 	}
 	v.date = widget.NewRichText()
+	v.sender = newSenderNotes(104)
 	v.root = container.NewVBox(container.NewBorder(nil, nil, nil, v.date, v.subject), v.grid)
 	return v
 }
@@ -433,6 +440,7 @@ func (v *identityView) update(e *entry, r *inspector.Report) {
 		subject = e.title
 	}
 	setText(v.subject, subject)
+	v.sender.update(r)
 	values := identValues(e, r)
 	if richText(v.date) != richTextOf(values["Date"]) {
 		v.date.Segments = values["Date"]
@@ -462,7 +470,7 @@ func (v *identityView) update(e *entry, r *inspector.Report) {
 		if len(shown)%2 == 1 {
 			shown = append(shown, layout.NewSpacer())
 		}
-		rows := []fyne.CanvasObject{v.lines[0].root}
+		rows := []fyne.CanvasObject{v.lines[0].root, v.sender.root}
 		for i := 0; i < len(shown); i += 2 {
 			rows = append(rows, container.NewGridWithColumns(2, shown[i], shown[i+1]))
 		}

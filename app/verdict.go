@@ -32,7 +32,9 @@ type verdictPanel struct {
 	headline *widget.Label
 	icon     *widget.Icon
 	spin     *spinner
-	grid     *fyne.Container
+	// trap is the second answer: "Is it a trap?".
+	trap *trapLine
+	grid *fyne.Container
 	// words is the column of the rows' result words.
 	words *sharedColumn
 	// wrapped says the rows' reasons wrap (a tall window).
@@ -68,7 +70,8 @@ func newVerdictPanel(r *inspector.Report, running bool) *verdictPanel {
 	bannerContent := container.NewBorder(nil, nil,
 		container.NewHBox(container.New(&minWidth{w: 40}, lead), p.word), nil, p.headline)
 	p.banner = newBanner(inspector.VerdictNone, bannerContent)
-	p.root = container.NewVBox(p.banner, p.grid)
+	p.trap = newTrapLine()
+	p.root = container.NewVBox(p.banner, p.trap.root, p.grid)
 	p.update(r, running)
 	return p
 }
@@ -100,6 +103,7 @@ func (p *verdictPanel) update(r *inspector.Report, running bool) {
 	setIcon(p.icon, lk.icon)
 	setShown(p.icon, !running)
 	p.spin.set(running)
+	p.trap.update(r, running)
 	if p.banner.status != status {
 		p.banner.status = status
 		p.banner.Refresh()
@@ -125,6 +129,7 @@ func (p *verdictPanel) update(r *inspector.Report, running bool) {
 // stop stops the panel's spinners (the page is discarded).
 func (p *verdictPanel) stop() {
 	p.spin.stop()
+	p.trap.spin.stop()
 	for _, vr := range p.pool {
 		vr.spin.stop()
 	}
