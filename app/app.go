@@ -54,6 +54,8 @@ type App struct {
 
 	// check is the engine; tests may put a slower one in its place.
 	check checkFunc
+	// mem is the key archive and the memory of senders given to checks.
+	mem memories
 	// pasted counts the pasted headers, to name their tabs.
 	pasted int
 

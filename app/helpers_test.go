@@ -134,16 +134,21 @@ func allText(o fyne.CanvasObject) string { return strings.Join(texts(o), "\n") }
 
 // find returns the first object of type T in o's tree.
 func find[T fyne.CanvasObject](o fyne.CanvasObject) (T, bool) {
-	var zero T
+	return findWhere(o, func(T) bool { return true })
+}
+
+// findWhere is the first object of type T shown in o's tree for which ok
+// holds.
+func findWhere[T fyne.CanvasObject](o fyne.CanvasObject, ok func(T) bool) (T, bool) {
 	var found T
-	ok := false
+	done := false
 	var walk func(fyne.CanvasObject)
 	walk = func(o fyne.CanvasObject) {
-		if ok || o == nil || !o.Visible() {
+		if done || o == nil || !o.Visible() {
 			return
 		}
-		if x, is := o.(T); is {
-			found, ok = x, true
+		if x, is := o.(T); is && ok(x) {
+			found, done = x, true
 			return
 		}
 		switch w := o.(type) {
@@ -160,10 +165,7 @@ func find[T fyne.CanvasObject](o fyne.CanvasObject) (T, bool) {
 		}
 	}
 	walk(o)
-	if !ok {
-		return zero, false
-	}
-	return found, true
+	return found, done
 }
 
 // menuItem finds a main menu item by its menu and label path.

@@ -324,6 +324,7 @@ func (v *reportView) render() {
 	if r != nil {
 		notes = r.Notes
 	}
+	notes = append(notes[:len(notes):len(notes)], e.app.mem.notesFor(e)...)
 	v.notes.set(notes...)
 	v.verdict.update(r, e.running)
 	if e.stopped {

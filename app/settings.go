@@ -42,6 +42,9 @@ type settings struct {
 	Timeout time.Duration
 	// Snapshot is the snapshot file replayed in dnsOffline.
 	Snapshot string
+	// KeepKeys keeps the key archive, RememberSenders the memory of
+	// senders (see memories); both on unless turned off.
+	KeepKeys, RememberSenders bool
 }
 
 func loadSettings(p fyne.Preferences) settings {
@@ -50,6 +53,9 @@ func loadSettings(p fyne.Preferences) settings {
 		Server:   p.String(prefDNSServer),
 		Timeout:  time.Duration(p.FloatWithFallback(prefDNSTimeout, resolver.DefaultTimeout.Seconds()) * float64(time.Second)),
 		Snapshot: p.String(prefDNSSnapshot),
+
+		KeepKeys:        p.BoolWithFallback(prefKeepKeys, true),
+		RememberSenders: p.BoolWithFallback(prefRememberSenders, true),
 	}
 	if s.Timeout <= 0 {
 		s.Timeout = resolver.DefaultTimeout
@@ -62,6 +68,8 @@ func (s settings) save(p fyne.Preferences) {
 	p.SetString(prefDNSServer, s.Server)
 	p.SetFloat(prefDNSTimeout, s.Timeout.Seconds())
 	p.SetString(prefDNSSnapshot, s.Snapshot)
+	p.SetBool(prefKeepKeys, s.KeepKeys)
+	p.SetBool(prefRememberSenders, s.RememberSenders)
 }
 
 // validate says what is wrong with s, in words for the settings dialog.
@@ -107,13 +115,20 @@ func (s settings) options() (inspector.Options, error) {
 }
 
 // options are the engine's options for e: the samples replay their own
-// snapshot, everything else follows the settings.
+// snapshot, everything else follows the settings; both get the memories
+// the settings keep, read-only when DNS is replayed.
 func (a *App) options(e *entry) (inspector.Options, error) {
+	s := loadSettings(a.fyne.Preferences())
 	if e.replay != nil {
-		return inspector.Options{DNS: resolver.Config{Replay: e.replay}, Hop: e.hop}, nil
+		opts := inspector.Options{DNS: resolver.Config{Replay: e.replay}, Hop: e.hop}
+		a.applyMemories(&opts, s, true, e)
+		return opts, nil
 	}
-	opts, err := loadSettings(a.fyne.Preferences()).options()
+	opts, err := s.options()
 	opts.Hop = e.hop
+	if err == nil {
+		a.applyMemories(&opts, s, s.Mode == dnsOffline, e)
+	}
 	return opts, err
 }
 
@@ -149,17 +164,20 @@ func (a *App) showSettingsWith(s settings) {
 		d.Resize(dialogSize(a.win))
 		a.showDialog(d)
 	})
+	mem := a.memorySettings(s, mode)
 	items := []*widget.FormItem{
 		widget.NewFormItem("DNS answers from", mode),
 		{Text: "DNS server", Widget: server, HintText: "host:port, for \"A DNS server I name\""},
 		{Text: "Timeout (seconds)", Widget: timeout, HintText: "per query; each query is tried twice"},
 		{Text: "Snapshot", Widget: container.NewBorder(nil, nil, nil, browse, snapshot), HintText: "for offline mode"},
 	}
+	items = append(items, mem.items...)
 	d := dialog.NewForm("Settings", "Save", "Cancel", items, func(ok bool) {
 		if !ok {
 			return
 		}
-		n := settings{Server: strings.TrimSpace(server.Text), Snapshot: strings.TrimSpace(snapshot.Text)}
+		n := settings{Server: strings.TrimSpace(server.Text), Snapshot: strings.TrimSpace(snapshot.Text),
+			KeepKeys: mem.keep.Checked, RememberSenders: mem.remember.Checked}
 		for k, l := range modeLabels {
 			if l == mode.Selected {
 				n.Mode = k
