@@ -38,6 +38,9 @@ type entry struct {
 	tab     *container.TabItem
 	view    *reportView
 	headers *headersView
+	// box, for a mailbox or a folder, is its list of messages; view then
+	// shows the report of the message selected in it (mailbox.go).
+	box *mailboxView
 
 	// gen counts runs, so that a result of an older run is dropped.
 	gen     int
@@ -66,8 +69,14 @@ func (a *App) newEntry(title, path, label string, load func() (*message.Message,
 func (a *App) fileEntry(path string) *entry {
 	for _, e := range a.entries {
 		if e.path == path {
+			if e.box != nil {
+				e.box.rerun = true
+			}
 			return e
 		}
+	}
+	if isMailbox(path) {
+		return a.mailboxEntry(path)
 	}
 	return a.newEntry(filepath.Base(path), path, path, func() (*message.Message, error) {
 		return openMessage(path)
@@ -120,6 +129,9 @@ func (e *entry) source() string { return e.label }
 
 // start checks e's message in a new goroutine; on the UI goroutine.
 func (a *App) start(e *entry) {
+	if e.box != nil && !e.box.startCheck() {
+		return
+	}
 	if e.cancel != nil {
 		e.cancel()
 	}
@@ -133,6 +145,9 @@ func (a *App) start(e *entry) {
 	e.render()
 
 	opts, optsErr := a.options(e)
+	if e.box != nil {
+		opts = e.box.shareCache(opts)
+	}
 	load := e.load
 	current := func() bool { return e.gen == gen }
 	go func() {
@@ -207,6 +222,9 @@ func (e *entry) close() {
 	e.stop()
 	e.running = false
 	e.view.stop()
+	if e.box != nil {
+		e.box.close()
+	}
 }
 
 // render shows the entry's state in its tab, the tab's icon, and the
@@ -220,6 +238,9 @@ func (e *entry) render() {
 		icon = theme.ViewRefreshIcon()
 	case e.report != nil && !e.stopped:
 		icon = lookOf(e.report.Verdict).icon
+	}
+	if e.box != nil {
+		icon = e.box.icon()
 	}
 	e.view.render()
 	if e.tab.Icon == nil || e.tab.Icon.Name() != icon.Name() {

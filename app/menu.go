@@ -2,8 +2,6 @@ package app
 
 import (
 	"fmt"
-	"path/filepath"
-	"sort"
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/dialog"
@@ -106,7 +104,10 @@ func (a *App) withSelected(f func(*entry)) {
 	}
 }
 
-// showOpen is File > Open…: a file dialog filtered to .eml files.
+// showOpen is File > Open…: a file dialog filtered to messages (.eml)
+// and mailboxes (.mbox, .mbx, Apple Mail's .emlx); a mailbox opens as a
+// list of its messages. An mbox file without an extension (Thunderbird's)
+// opens from its folder with Open Folder, or dropped.
 func (a *App) showOpen() {
 	d := dialog.NewFileOpen(func(rc fyne.URIReadCloser, err error) {
 		if err != nil {
@@ -119,7 +120,7 @@ func (a *App) showOpen() {
 		rc.Close()
 		a.openURIs([]fyne.URI{rc.URI()})
 	}, a.win)
-	d.SetFilter(storage.NewExtensionFileFilter([]string{".eml", ".EML"}))
+	d.SetFilter(storage.NewExtensionFileFilter([]string{".eml", ".EML", ".emlx", ".mbox", ".mbx"}))
 	a.showFileDialog(d)
 }
 
@@ -135,9 +136,9 @@ func (a *App) showFileDialog(d *dialog.FileDialog) {
 	a.showDialog(d)
 }
 
-// showOpenFolder is File > Open Folder…: every message (.eml) in a
-// folder, each in its own tab. Fyne's file dialog picks one file at a
-// time; a folder is how several are opened at once.
+// showOpenFolder is File > Open Folder…: a folder (of messages, a
+// Maildir, an Apple Mail export, a mail program's folder of mbox files)
+// opens as one tab listing every message in it.
 func (a *App) showOpenFolder() {
 	d := dialog.NewFolderOpen(func(l fyne.ListableURI, err error) {
 		if err != nil {
@@ -147,20 +148,9 @@ func (a *App) showOpenFolder() {
 		if l == nil {
 			return
 		}
-		a.openFolder(l.Path())
+		a.OpenFiles([]string{l.Path()})
 	}, a.win)
 	a.showFileDialog(d)
-}
-
-// openFolder opens the .eml files of a folder, sorted by name.
-func (a *App) openFolder(dir string) {
-	names, err := filepath.Glob(filepath.Join(dir, "*.[eE][mM][lL]"))
-	if err != nil || len(names) == 0 {
-		a.notify("No .eml file in " + dir)
-		return
-	}
-	sort.Strings(names)
-	a.OpenFiles(names)
 }
 
 // dialogSize is most of the window, for dialogs with a lot to show.
