@@ -842,8 +842,12 @@ type ruleRowRenderer struct {
 	objs       []fyne.CanvasObject
 }
 
-// cellGap is the space between two cells' tints.
-const cellGap = 2
+// cellGap is the space between two cells' tints; cellTint is their
+// opacity, light enough for the result's colour and the grey on it.
+const (
+	cellGap  = 2
+	cellTint = 0x18
+)
 
 func (rr *ruleRowRenderer) Layout(size fyne.Size) {
 	rr.r.content.Move(fyne.NewPos(0, 0))
@@ -873,7 +877,7 @@ func (rr *ruleRowRenderer) Refresh() {
 		fill := color.Color(color.Transparent)
 		switch {
 		case i < len(r.colors) && r.colors[i] != "":
-			fill = tint(theme.Color(r.colors[i]), 0x26)
+			fill = tint(theme.Color(r.colors[i]), cellTint)
 		case i == 0 && r.selCol >= 0:
 			fill = theme.Color(theme.ColorNameSelection)
 		}

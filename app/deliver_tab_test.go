@@ -250,3 +250,24 @@ func TestDeliverabilityTabFilters(t *testing.T) {
 	mustContain(t, "a check that did not run", v.object(), inspector.NotEvaluated)
 	v.stop()
 }
+
+// A rule's cell keeps its text readable on its tint: the result word in
+// its colour and the level in the secondary grey, light and dark, and
+// so does the selected rule's name on the selection colour.
+func TestRuleCellContrast(t *testing.T) {
+	th := newAppTheme()
+	for _, v := range []fyne.ThemeVariant{theme.VariantLight, theme.VariantDark} {
+		bg := th.Color(theme.ColorNameBackground, v)
+		for _, st := range []fyne.ThemeColorName{theme.ColorNameSuccess, theme.ColorNameError} {
+			cell := over(tint(th.Color(st, v), cellTint), bg)
+			for _, fg := range []fyne.ThemeColorName{st, colorNotChecked, theme.ColorNameForeground} {
+				if c := contrast(th.Color(fg, v), cell); c < 4.5 {
+					t.Errorf("variant %d: %s on the %s tint: %.2f:1", v, fg, st, c)
+				}
+			}
+		}
+		if c := contrast(th.Color(theme.ColorNameForeground, v), over(th.Color(theme.ColorNameSelection, v), bg)); c < 4.5 {
+			t.Errorf("variant %d: a selected rule's name: %.2f:1", v, c)
+		}
+	}
+}
