@@ -163,6 +163,9 @@ func (a *App) showAbout() {
 	a.showDialog(dialog.NewInformation("About Mail Inspector",
 		"Mail Inspector checks whether a saved e-mail message is really from who it claims.\n\n"+
 			"It re-verifies DKIM, SPF against the IP that really connected, DMARC and ARC, and\n"+
-			"compares them with what the receiving server recorded. Only DNS is queried;\n"+
-			"nothing is uploaded.\n\n"+ID, a.win))
+			"compares them with what the receiving server recorded; when a signature broke,\n"+
+			"it says what was changed after signing. It looks for the signs of a trap that\n"+
+			"authentication cannot see, and tells a sender which of Gmail's, Yahoo's and\n"+
+			"Outlook.com's rules the message meets. Only DNS is queried; nothing is uploaded.\n"+
+			"The keys and senders it has seen stay on this computer (Edit > Settings).\n\n"+ID, a.win))
 }
