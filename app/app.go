@@ -243,7 +243,7 @@ func (a *App) updateChrome() {
 		if e.path != "" {
 			title += " (" + filepath.Dir(e.path) + ")"
 		}
-		if e.running {
+		if e.running || e.box != nil && e.box.running {
 			title += " (checking…)"
 		}
 	}

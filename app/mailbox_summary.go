@@ -183,7 +183,7 @@ func glance(s *summary.Summary) []string {
 		if i := slices.IndexFunc(s.Problems, func(p summary.Problem) bool { return p.Status == status }); i >= 0 {
 			p := s.Problems[i]
 			out = append(out, fmt.Sprintf("The most common problem, in %s: %s. %s", count(p.Count, "message", "messages"),
-				problemWords(p), reasonLead(inspector.Sentence(p.Example))))
+				problemWords(p), firstSentence(inspector.Sentence(p.Example))))
 			break
 		}
 	}
@@ -191,15 +191,6 @@ func glance(s *summary.Summary) []string {
 		out = append(out, count(s.Errors, "message", "messages")+" could not be read.")
 	}
 	return out
-}
-
-// reasonLead is the first sentence of a reason: the rest of it is in the
-// report of each message.
-func reasonLead(s string) string {
-	if lead, _, ok := strings.Cut(s, ". "); ok {
-		return lead + "."
-	}
-	return s
 }
 
 // whereFrom says which From domains the n messages of a verdict come
@@ -298,7 +289,7 @@ func (it *problemItem) update(l problemLine) {
 	setText(it.what, problemWords(l.p))
 	setLook(it.what, lk.importance)
 	it.bar.set(barSegment{float32(l.p.Count), lk.color}, barSegment{float32(l.max - l.p.Count), ""})
-	setText(it.example, "First in "+filepath.Base(l.p.First)+": "+reasonLead(inspector.Sentence(l.p.Example)))
+	setText(it.example, "First in "+filepath.Base(l.p.First)+": "+firstSentence(inspector.Sentence(l.p.Example)))
 }
 
 // domainItem is one From domain: its name, its messages' verdicts as a
