@@ -3,8 +3,9 @@
 # with a sample message, and drops a message onto the empty window with a
 # real XDND drop (.ci/xdnd-drop, first checked against a fake target by
 # .ci/xdnd-drop-test), each in the light and dark themes, at 800x600 and at
-# 1600x1000, and saves a screenshot of each to build/screenshots/ (kept as
-# a CI artifact). Every app's whole stderr is kept in build/gui-logs/NAME.log;
+# 1600x1000, opens an mbox of 5,000 messages (the samples over and over)
+# as a message list, and saves a screenshot of each to build/screenshots/
+# (kept as a CI artifact). Every app's whole stderr is kept in build/gui-logs/NAME.log;
 # a failed case shows the start of its panic, if any.
 #
 # usage: .ci/gui-test.sh [BINARY]     (default ./mailinspector)
@@ -22,7 +23,7 @@ SAMPLES=$ROOT/assets/samples
 
 [ -x "$BIN" ] || { echo "no binary $BIN: run make build first" >&2; exit 1; }
 mkdir -p "$OUT" "$LOGS"
-rm -f "$OUT"/start-*.png "$OUT"/drop-*.png "$LOGS"/*.log
+rm -f "$OUT"/start-*.png "$OUT"/drop-*.png "$OUT"/mailbox-*.png "$LOGS"/*.log
 WORK=$(mktemp -d)
 trap 'x11_cleanup; rm -rf "$WORK"' EXIT
 start_xvfb 1920x1080 || exit 1
@@ -69,7 +70,38 @@ app_failed() {
 	log_excerpt "$LOGS/$name.log"
 }
 
+# A large mailbox: 5,000 messages, the three samples in turn, each after
+# an mbox "From " line.
+BIGBOX=$WORK/big.mbox
+for f in newsletter spoof mailing-list; do
+	printf 'From sender@example Mon Jan  5 10:00:00 2026\n'
+	tr -d '\r' <"$SAMPLES/$f.eml"
+	printf '\n'
+done >"$WORK/three.mbox"
+for _ in $(seq 1667); do cat "$WORK/three.mbox"; done | awk '/^From sender@example /{m++} m<=5000' >"$BIGBOX"
+
 for theme in light dark; do
+	# The large mailbox opens as a list, is checked to the end (the title
+	# says "checking…" until then) and the app lives on.
+	name=mailbox-$theme-1280x800
+	run_app "$name" "$theme" 1280x800 "$BIGBOX"
+	if w=$(wait_window "$APP_PID"); then
+		xdotool windowsize "$w" 1280 800
+		if wait_title "$w" "— big.mbox" && wait_checked "$w"; then
+			sleep 0.5
+			if shot "$w" "$OUT/$name.png" && kill -0 "$APP_PID" 2>/dev/null; then
+				pass "$name: an mbox of 5,000 messages listed and checked ($OUT/$name.png)"
+			else
+				app_failed "$name" "screenshot or app died"
+			fi
+		else
+			app_failed "$name" "the mailbox was not checked"
+		fi
+	else
+		app_failed "$name" "no window appeared"
+	fi
+	stop_app
+
 	for size in 800x600 1600x1000; do
 		name=start-$theme-$size
 		# Started with a sample message, as a double-click does.
