@@ -70,6 +70,30 @@ app_failed() {
 	log_excerpt "$LOGS/$name.log"
 }
 
+# open_case NAME THEME SIZE FILE WHAT: starts the app with FILE, waits
+# until the title names the file and no check runs, and takes a
+# screenshot; WHAT says what passed.
+open_case() {
+	local name=$1 theme=$2 size=$3 file=$4 what=$5 w
+	run_app "$name" "$theme" "$size" "$file"
+	if ! w=$(wait_window "$APP_PID"); then
+		app_failed "$name" "no window appeared"
+		return
+	fi
+	xdotool windowsize "$w" "${size%x*}" "${size#*x}"
+	if wait_title "$w" "— $(basename "$file")" && wait_checked "$w"; then
+		sleep 0.5 # let the window redraw
+		if shot "$w" "$OUT/$name.png" && kill -0 "$APP_PID" 2>/dev/null; then
+			pass "$name: $what ($OUT/$name.png)"
+		else
+			app_failed "$name" "screenshot or app died"
+		fi
+	else
+		app_failed "$name" "$(basename "$file") did not open, or its check did not end"
+	fi
+	stop_app
+}
+
 # A large mailbox: 5,000 messages, the three samples in turn, each after
 # an mbox "From " line.
 BIGBOX=$WORK/big.mbox
@@ -83,46 +107,12 @@ for _ in $(seq 1667); do cat "$WORK/three.mbox"; done | awk '/^From sender@examp
 for theme in light dark; do
 	# The large mailbox opens as a list, is checked to the end (the title
 	# says "checking…" until then) and the app lives on.
-	name=mailbox-$theme-1280x800
-	run_app "$name" "$theme" 1280x800 "$BIGBOX"
-	if w=$(wait_window "$APP_PID"); then
-		xdotool windowsize "$w" 1280 800
-		if wait_title "$w" "— big.mbox" && wait_checked "$w"; then
-			sleep 0.5
-			if shot "$w" "$OUT/$name.png" && kill -0 "$APP_PID" 2>/dev/null; then
-				pass "$name: an mbox of 5,000 messages listed and checked ($OUT/$name.png)"
-			else
-				app_failed "$name" "screenshot or app died"
-			fi
-		else
-			app_failed "$name" "the mailbox was not checked"
-		fi
-	else
-		app_failed "$name" "no window appeared"
-	fi
-	stop_app
+	open_case "mailbox-$theme-1280x800" "$theme" 1280x800 "$BIGBOX" "an mbox of 5,000 messages listed and checked"
 
 	for size in 800x600 1600x1000; do
-		name=start-$theme-$size
 		# Started with a sample message, as a double-click does.
 		case $theme in light) msg=newsletter.eml ;; dark) msg=spoof.eml ;; esac
-		run_app "$name" "$theme" "$size" "$SAMPLES/$msg"
-		if ! w=$(wait_window "$APP_PID"); then
-			app_failed "$name" "no window appeared"
-			continue
-		fi
-		xdotool windowsize "$w" "${size%x*}" "${size#*x}"
-		if wait_title "$w" "— $msg" && wait_checked "$w"; then
-			sleep 0.5 # let the window redraw
-			if shot "$w" "$OUT/$name.png" && kill -0 "$APP_PID" 2>/dev/null; then
-				pass "$name: $msg opened from the command line ($OUT/$name.png)"
-			else
-				app_failed "$name" "screenshot or app died"
-			fi
-		else
-			app_failed "$name" "the message did not open"
-		fi
-		stop_app
+		open_case "start-$theme-$size" "$theme" "$size" "$SAMPLES/$msg" "$msg opened from the command line"
 	done
 
 	# A real drag and drop onto the empty window.
