@@ -102,6 +102,11 @@ open_with() {
 		xdotool search --name '^Mail Inspector' >/dev/null 2>&1 || break
 		sleep 0.1
 	done
+	# The next launch must find no app ending: wait for it to exit.
+	for _ in $(seq 50); do
+		[ -n "$app" ] && kill -0 "$app" 2>/dev/null || break
+		sleep 0.1
+	done
 }
 open_with package-xdg-open xdg-open "$SAMPLE"
 # The Exec line as a launcher runs it, %F replaced by the file.

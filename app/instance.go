@@ -10,6 +10,7 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"sync"
 	"syscall"
 
 	"fyne.io/fyne/v2"
@@ -124,11 +125,19 @@ func (a *App) ServeInstance(dir string) (stop func(), err error) {
 		return func() {}, err
 	}
 	go a.readHandOffs(p)
-	return func() {
-		os.Remove(path)
-		p.Close()
-		lock.Close()
-	}, nil
+	var once sync.Once
+	stop = func() {
+		once.Do(func() {
+			os.Remove(path)
+			p.Close()
+			lock.Close()
+		})
+	}
+	// From the moment the window closes the app is ending: a launch then
+	// must start a window of its own, not hand its files to one that will
+	// never show them.
+	a.win.SetOnClosed(stop)
+	return stop, nil
 }
 
 // readHandOffs opens the files of each launch, a list at a time.

@@ -61,6 +61,12 @@ func TestSecondLaunchHandsOff(t *testing.T) {
 	if !HandOff(dir, nil) {
 		t.Error("the new app does not answer")
 	}
+
+	// A window closing is an app ending: the next launch starts its own.
+	b.serially(func() { b.win.Close() })
+	if HandOff(dir, paths) {
+		t.Error("a hand-off went to an app whose window was closed")
+	}
 }
 
 // TestQuietLog: Fyne's favourite-locations noise is dropped with its
