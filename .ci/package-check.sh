@@ -97,7 +97,9 @@ open_with() {
 		log_excerpt "$LOGS/$name.log"
 	fi
 	[ -n "$(xprop -id "$w" WM_CLASS 2>/dev/null)" ] && echo "  window $(xprop -id "$w" WM_CLASS)"
-	xdotool windowclose "$w" 2>/dev/null || true
+	# Closed as a window manager closes it (xdotool windowclose would
+	# destroy the window under the app, which then never ends).
+	"$ROOT/.ci/wm-close" "$w" || xdotool windowclose "$w" 2>/dev/null || true
 	for _ in $(seq 30); do
 		xdotool search --name '^Mail Inspector' >/dev/null 2>&1 || break
 		sleep 0.1
