@@ -192,7 +192,8 @@ func ResultStatus(word result.Result, ctx Context) Status {
 // From field that names no single author is a forger's trick (bad); one
 // our reader could not read is not checked. A pass through SPF alone
 // while the author's own DKIM signature broke is a caution: the server
-// was allowed, the content is not vouched for.
+// was allowed, the content is not vouched for. A fail only because the
+// author's key was replaced since signing is a caution too.
 func (r *Report) DMARCStatus() Status {
 	d := r.DMARC
 	switch {
@@ -202,6 +203,12 @@ func (r *Report) DMARCStatus() Status {
 		return StatusBad
 	case d.Result == result.Pass && !d.DKIMAligned && brokenOwnSignature(r) != nil:
 		return StatusCaution
+	case d.Result == result.Fail:
+		// Failing only because the author's key was replaced since
+		// signing (see judge.dmarc).
+		if e := explainOwn(r); e.rotated && e.aligned(d) {
+			return StatusCaution
+		}
 	}
 	return ResultStatus(d.Result, Expected)
 }
@@ -355,7 +362,10 @@ func (r *Report) CheckStatus(a dmarc.Alignment) Status {
 // SignatureStatus is the status of one of r's DKIM signatures.
 func (r *Report) SignatureStatus(s *dkim.Result) Status {
 	_, vouched := arcVouches(r.ARC, "dkim", s.Domain)
-	return SignatureStatus(s, r.From.Domain, vouched && s.Result == result.Fail)
+	// A failure that forensics explain (a change on the way, a replaced
+	// key) is told as a caution, like one a forwarder vouches for.
+	_, explained := s.Explained()
+	return SignatureStatus(s, r.From.Domain, (vouched || explained) && s.Result == result.Fail)
 }
 
 // RecordedStatus is the status of one row of "Recorded vs now": agreeing

@@ -11,6 +11,7 @@ import (
 	"github.com/mailinspector/mailinspector/inspector/recorded"
 	"github.com/mailinspector/mailinspector/inspector/result"
 	"github.com/mailinspector/mailinspector/inspector/route"
+	"github.com/mailinspector/mailinspector/inspector/signals"
 )
 
 // The overall verdict follows these rules, in this order (the README gives
@@ -85,6 +86,33 @@ func summarize(r *Report, partial bool) {
 	j.rowsWeigh()
 	r.Summary = ordered(j.rows)
 	r.Verdict, r.Headline, r.Reasons = j.overall()
+	r.Headline = trapHeadline(r, r.Headline)
+}
+
+// trapHeadline adds to headline what the signals say. Signals never change
+// the verdict (package signals): the verdict says whether the message is
+// from the domain it names, the signals whether that domain is the one the
+// reader thinks. But a reader who sees "Genuine" stops reading, so an
+// authenticated message with a serious sign of a trap says so first; a
+// message that already raises doubt counts its signs.
+func trapHeadline(r *Report, headline string) string {
+	var first *signals.Signal
+	serious := 0
+	for i, s := range r.Signals {
+		if s.Severity == signals.High && first == nil {
+			first = &r.Signals[i]
+		}
+		if s.Severity != signals.Low {
+			serious++
+		}
+	}
+	switch {
+	case r.Verdict == VerdictPass && first != nil:
+		return fmt.Sprintf("Authenticated as coming from %s, but it looks like a trap: %s", r.From.Domain, firstSentence(Sentence(first.Text)))
+	case (r.Verdict == VerdictWarn || r.Verdict == VerdictFail) && serious > 0:
+		return fmt.Sprintf("%s It also shows %s of a trap (see Signals).", headline, plural(serious, "sign"))
+	}
+	return headline
 }
 
 func (j *judge) add(mech string, status Status, text string) {
@@ -141,14 +169,37 @@ func (j *judge) dmarc() {
 		if s := brokenOwnSignature(j.r); s != nil && !d.DKIMAligned {
 			reason = fmt.Sprintf("DMARC passed through SPF alone: the message came from a server that %s allows to send its mail. "+
 				"The DKIM signature of %s does not verify, so its content is not vouched for.", j.r.From.Domain, s.Domain)
+			if e := explainOwn(j.r); e.sig == s && !e.rotated {
+				reason = fmt.Sprintf("DMARC passed through SPF alone: the message came from a server that %s allows to send its mail. "+
+					"The DKIM signature of %s would verify without the changes %s made on the way: only what they changed is not vouched for.", j.r.From.Domain, s.Domain, e.by)
+			}
 		}
 	case d.Result == result.Fail:
 		headline := ""
-		if sealer, ok := arcVouches(j.r.ARC, "dmarc", d.Domain); ok {
+		e := explainOwn(j.r)
+		sealer, vouched := arcVouches(j.r.ARC, "dmarc", d.Domain)
+		if vouched {
 			// Anyone can seal with their own domain, so the claim is told,
 			// not believed: it never lifts an enforced policy.
 			reason = fmt.Sprintf("%s %s, which forwarded the message, says with a valid ARC seal that DMARC passed when it received it: if you trust %s (a list you subscribed to, say), the forwarder probably changed the message.", reason, sealer, sealer)
 			headline = fmt.Sprintf("Not authenticated as coming from %s (its DMARC policy fails), though %s, which forwarded it, says it passed on arrival.", d.Domain, sealer)
+		}
+		switch {
+		case e.sig != nil && e.rotated && e.aligned(d):
+			// The author's signature verifies with the key its domain
+			// published before: DMARC fails today only because the key
+			// was replaced, which is not forgery, and not proof either
+			// (a key is replaced when it leaks), so a caution.
+			reason = fmt.Sprintf("%s It fails only because %s replaced its DKIM key since: with the key it published before, its signature verifies and DMARC would pass.", reason, e.sig.Domain)
+			j.add("DMARC", StatusCaution, reason)
+			j.row("DMARC", d.Result, j.r.DMARCStatus(), reason)
+			return
+		case e.sig != nil && !e.rotated:
+			// Our own evidence, not a forwarder's word: the author's
+			// signature would verify without the changes made on the way.
+			// An enforced policy still fails: the receiver applies it.
+			reason = fmt.Sprintf("%s The DKIM signature of %s would verify without the changes %s made on the way.", reason, e.sig.Domain, e.by)
+			headline = fmt.Sprintf("Not authenticated as coming from %s (its DMARC policy fails), but only because %s changed it after signing: its DKIM signature would verify without that change.", d.Domain, e.by)
 		}
 		if d.Enforced() {
 			j.addHeadline("DMARC", StatusBad, reason, headline)
@@ -199,6 +250,62 @@ func brokenOwnSignature(r *Report) *dkim.Result {
 	return nil
 }
 
+// explained is a failing DKIM signature of the author's organisation
+// whose failure the confirmed forensics account for entirely (see
+// (*dkim.Result).Explained), with who made the change.
+type explained struct {
+	sig *dkim.Result
+	// by names who changed the message (see (*dkim.Result).Changer).
+	by string
+	// rotated says the only change is the key: the signature verifies
+	// with a key the domain published before (from the key archive);
+	// when says when that key was seen.
+	rotated bool
+	when    string
+}
+
+// explainOwn finds the first failing signature of the From domain's
+// organisation that forensics explain; its sig is nil when there is none.
+// A signature a valid ARC chain vouches for is left to that rule.
+func explainOwn(r *Report) explained {
+	author := r.From.Domain
+	for _, s := range r.DKIM {
+		if s == nil || s.Result != result.Fail || author == "" || !domain.SameOrg(s.Domain, author) {
+			continue
+		}
+		by, ok := s.Explained()
+		if !ok {
+			continue
+		}
+		e := explained{sig: s, by: by}
+		switch {
+		case by == "key rotation":
+			e.rotated, e.by = true, ""
+			for _, f := range s.Forensics {
+				if f.Confirmed && f.Change == dkim.KeyRotated {
+					e.when, _, _ = strings.Cut(f.Detail, ";")
+				}
+			}
+		default:
+			e.by = s.Changer()
+		}
+		return e
+	}
+	return explained{}
+}
+
+// aligned says whether the explained signature would satisfy the DMARC
+// DKIM alignment of d (RFC 7489 section 3.1.1) if it verified.
+func (e explained) aligned(d *dmarc.Result) bool {
+	if e.sig == nil {
+		return false
+	}
+	if d.ADKIM == "strict" {
+		return domain.Equal(e.sig.Domain, d.Domain)
+	}
+	return domain.SameOrg(e.sig.Domain, d.Domain)
+}
+
 // spfAuthenticates says whether SPF passed for the From domain's
 // organisation: the message came from a server the author's domain
 // allows.
@@ -229,7 +336,9 @@ func (j *judge) dkim() {
 		case s.Result == result.Pass:
 			for _, w := range s.Warnings {
 				if warnsVerdict(w.Code) {
-					j.add("DKIM", StatusCaution, fmt.Sprintf("DKIM signature of %s: %s", s.Domain, w.Text))
+					// "passes, but": the headline keeps the first
+					// sentence, which must say what the caveat is.
+					j.add("DKIM", StatusCaution, fmt.Sprintf("The DKIM signature of %s passes, but %s", s.Domain, strings.TrimPrefix(w.Text, "DANGER: ")))
 				}
 			}
 		case s.Result == result.Fail && own:
@@ -238,6 +347,16 @@ func (j *judge) dkim() {
 				break
 			}
 			text := fmt.Sprintf("The DKIM signature of the From domain %s fails: %s", s.Domain, s.Reason)
+			if e := explainOwn(j.r); e.sig == s {
+				// A change on the way, or a replaced key, that forensics
+				// confirm: not a forgery, and not all vouched for.
+				if e.rotated {
+					j.addHeadline("DKIM", StatusCaution, text, fmt.Sprintf("Signed by %s with a key it has since replaced: %s.", s.Domain, e.when))
+				} else {
+					j.addHeadline("DKIM", StatusCaution, text, fmt.Sprintf("Changed after signing by %s: the DKIM signature of %s would verify without that change, so the rest is as %s signed it.", e.by, s.Domain, s.Domain))
+				}
+				break
+			}
 			switch {
 			case dmarcPass && j.r.DMARC.DKIMAligned:
 				// Another signature of the author's domain passes.
@@ -477,7 +596,7 @@ func (j *judge) overall() (string, string, []string) {
 	return VerdictWarn, fmt.Sprintf("Not proven to be from %s.", from), reasons
 }
 
-// firstSentence keeps a headline to one sentence.
+// firstSentence keeps a headline to one sentence, ended by a full stop.
 func firstSentence(s string) string {
 	for i := 0; i+1 < len(s); i++ {
 		if (s[i] == '.' || s[i] == ':') && s[i+1] == ' ' {
@@ -486,6 +605,9 @@ func firstSentence(s string) string {
 			}
 			return s[:i+1]
 		}
+	}
+	if s != "" && !strings.ContainsAny(s[len(s)-1:], ".!?") {
+		return s + "."
 	}
 	return s
 }

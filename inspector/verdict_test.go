@@ -20,6 +20,7 @@ import (
 	"github.com/mailinspector/mailinspector/inspector/dkim"
 	"github.com/mailinspector/mailinspector/inspector/dmarc"
 	"github.com/mailinspector/mailinspector/inspector/result"
+	"github.com/mailinspector/mailinspector/inspector/signals"
 	"github.com/mailinspector/mailinspector/inspector/spf"
 )
 
@@ -307,5 +308,43 @@ func TestOneStatusLanguage(t *testing.T) {
 	}
 	if Sentence("the chain") != "The chain" || Sentence("mail.example.org saw") != "mail.example.org saw" || Sentence("d=x") != "d=x" {
 		t.Error("Sentence")
+	}
+}
+
+// TestTrapHeadline: signals never change the verdict, but a serious one is
+// in the headline: first where the message is authenticated (a reader who
+// sees "Genuine" stops reading), counted where it already raises doubt.
+func TestTrapHeadline(t *testing.T) {
+	brand := signals.Signal{Code: signals.DisplayNameBrand, Severity: signals.High,
+		Text: "The display name says PayPal, but the message is from shop.example. PayPal does not send from there.", Evidence: "From: PayPal <news@shop.example>"}
+	reply := signals.Signal{Code: signals.ReplyToOtherOrg, Severity: signals.Medium, Text: "Replies go to another organisation.", Evidence: "Reply-To: x@other.example"}
+	short := signals.Signal{Code: signals.LinkShortener, Severity: signals.Low, Text: "A link goes through a shortener.", Evidence: "https://bit.ly/x"}
+	ok := &dkim.Result{Domain: "shop.example", Result: result.Pass, Code: dkim.CodeOK, Reason: "verified"}
+	weak := &dkim.Result{Domain: "shop.example", Result: result.Pass, Code: dkim.CodeWeakKey, Reason: "verified",
+		Warnings: []dkim.Warning{{Code: dkim.CodeWeakKey, Text: "the key is a 1024-bit RSA key"}}}
+	tests := []struct {
+		name    string
+		sig     *dkim.Result
+		found   []signals.Signal
+		verdict string
+		head    string // the headline, whole
+	}{
+		{"genuine, no signs", ok, nil, VerdictPass, "Genuine: this message is authenticated as coming from shop.example."},
+		{"genuine, only low and medium", ok, []signals.Signal{reply, short}, VerdictPass, "Genuine: this message is authenticated as coming from shop.example."},
+		{"genuine, a high sign", ok, []signals.Signal{brand, reply}, VerdictPass,
+			"Authenticated as coming from shop.example, but it looks like a trap: The display name says PayPal, but the message is from shop.example."},
+		{"warn, two serious signs and a low one", weak, []signals.Signal{brand, reply, short}, VerdictWarn,
+			"Authenticated as coming from shop.example, but with a caveat: The DKIM signature of shop.example passes, but the key is a 1024-bit RSA key. It also shows 2 signs of a trap (see Signals)."},
+	}
+	for _, tc := range tests {
+		r := passingReport(tc.sig)
+		r.Signals = tc.found
+		summarize(r, false)
+		if r.Verdict != tc.verdict || r.Headline != tc.head {
+			t.Errorf("%s: %s %q\nwant %s %q", tc.name, r.Verdict, r.Headline, tc.verdict, tc.head)
+		}
+		if c := r.Contradictions(); len(c) > 0 {
+			t.Errorf("%s: %q", tc.name, c)
+		}
 	}
 }

@@ -277,6 +277,22 @@ func (r *Result) Explained() (by string, ok bool) {
 	return "", false
 }
 
+// Changer names, in words for a sentence, who made the confirmed changes
+// of r: "the mailing list team.example.org", "a security gateway", "a
+// server on the way"; "" when nothing but the key is confirmed changed.
+func (r *Result) Changer() string {
+	kind, who, _ := r.Forensics.actor()
+	switch {
+	case kind == "":
+		return ""
+	case who != "" && kind != "server on the way":
+		return "the " + kind + " " + who
+	case who != "":
+		return who
+	}
+	return "a " + kind
+}
+
 // investigateChecks is the hook of Verify: it investigates every signature
 // that fails, and notes a change of key for every signature whose key
 // name the history knows.

@@ -382,6 +382,9 @@ func TestForensicsNeverPass(t *testing.T) {
 	if by, ok := r.Explained(); !ok || by != listID {
 		t.Errorf("Explained() = %q, %v; want the list, true", by, ok)
 	}
+	if by := r.Changer(); by != "the mailing list "+listID {
+		t.Errorf("Changer() = %q, want the mailing list %s", by, listID)
+	}
 	if !strings.Contains(r.Reason, "The signature was valid before these changes; example.org vouches for none of what was changed. The body was changed after example.org signed it") {
 		t.Errorf("the reason lost what the verifier found: %q", r.Reason)
 	}
