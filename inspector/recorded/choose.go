@@ -34,6 +34,10 @@ type Choice struct {
 	// ARC holds the ARC-Authentication-Results fields, top first. They are
 	// judged by ARC validation, not here.
 	ARC []*Header `json:"arc,omitempty"`
+	// AboveReceived says that Trusted sits above the receiver's own
+	// Received field, where only the receiving side writes: no sender
+	// could have put it there.
+	AboveReceived bool `json:"above_received,omitempty"`
 }
 
 // Untrusted is an Authentication-Results field that is shown but not
@@ -100,6 +104,7 @@ func Choose(m *message.Message, hs []*Header, rcv Receiver) *Choice {
 			}
 		}
 	}
+	c.AboveReceived = c.Trusted != nil && rcv.Received >= 0 && c.Trusted.Index >= 0 && c.Trusted.Index < rcv.Received
 	switch {
 	case c.Trusted != nil && c.Trusted.AuthservID == "":
 		c.Why = fmt.Sprintf("it is the topmost Authentication-Results field, written above the Received field of the receiving server %s; "+

@@ -15,9 +15,10 @@ func TestChoose(t *testing.T) {
 		rcv       Receiver
 		trusted   int // index of the trusted field, -1 for none
 		untrusted []untrusted
+		above     bool // the trusted field sits above the receiver's Received
 	}{
 		{
-			file: "forged.eml", rcv: Receiver{Host: "MX.Recipient.Example.", Received: 1}, trusted: 0,
+			file: "forged.eml", rcv: Receiver{Host: "MX.Recipient.Example.", Received: 1}, trusted: 0, above: true,
 			untrusted: []untrusted{
 				{2, "a field of the receiver MX.Recipient.Example. above it takes precedence"},
 				{3, "its authserv-id bank.example is not the receiving server"},
@@ -36,7 +37,7 @@ func TestChoose(t *testing.T) {
 		},
 		{
 			// Another host of the receiver's organisation counts.
-			file: "forged.eml", rcv: Receiver{Host: "mx2.recipient.example", Received: 1}, trusted: 0,
+			file: "forged.eml", rcv: Receiver{Host: "mx2.recipient.example", Received: 1}, trusted: 0, above: true,
 			untrusted: []untrusted{{2, "takes precedence"}, {3, "not the receiving server"}, {5, "already in the message"}},
 		},
 		{
@@ -57,7 +58,7 @@ func TestChoose(t *testing.T) {
 		},
 		{
 			// Microsoft: no authserv-id, but above the receiver's Received.
-			file: "microsoft.eml", rcv: Receiver{Host: "AM0EUR02FT001.mail.protection.outlook.example", Received: 1}, trusted: 0,
+			file: "microsoft.eml", rcv: Receiver{Host: "AM0EUR02FT001.mail.protection.outlook.example", Received: 1}, trusted: 0, above: true,
 		},
 	}
 	for _, tc := range tests {
@@ -73,6 +74,9 @@ func TestChoose(t *testing.T) {
 			}
 			if c.Why == "" {
 				t.Error("no why")
+			}
+			if c.AboveReceived != tc.above {
+				t.Errorf("AboveReceived = %v, want %v", c.AboveReceived, tc.above)
 			}
 			if len(c.Untrusted) != len(tc.untrusted) {
 				for _, u := range c.Untrusted {

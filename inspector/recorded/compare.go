@@ -61,6 +61,10 @@ type Comparison struct {
 	// Forwarded is true when SPF failed at the receiver but ARC shows that
 	// the first intermediary saw an SPF pass.
 	Forwarded bool `json:"forwarded"`
+
+	// above is Choice.AboveReceived: the receiver's field cannot have come
+	// from the sender, so a better recorded result has one explanation.
+	above bool
 }
 
 // Compare sets the trusted recorded results of c beside now and explains
@@ -68,6 +72,7 @@ type Comparison struct {
 func Compare(c *Choice, now Now) *Comparison {
 	cmp := &Comparison{Why: c.Why, Untrusted: c.Untrusted, Mechanisms: []Row{}, Differences: []string{}}
 	rec := c.Trusted
+	cmp.above = c.AboveReceived
 	if rec != nil {
 		cmp.AuthservID, cmp.Trusted = rec.AuthservID, true
 	} else {
@@ -150,8 +155,9 @@ func rank(r result.Result) int {
 
 // notTheReceiver is the other explanation of a recorded result better than
 // ours, and what tells the two apart (evidence names the evidence for the
-// first). Where this package is given no position for the field, it
-// cannot know which holds, so it says both: a field naming the receiver
+// first). Where the field does not sit above the receiver's own Received
+// field (Choice.AboveReceived), this package cannot know which holds, so
+// it says both: a field naming the receiver
 // that sits just below the receiver's own Received field may have been put
 // there by the receiver's filter or by the sender, when the receiver does
 // not remove fields with its name. Such a field never makes the message
@@ -216,7 +222,10 @@ func (cmp *Comparison) compareSPF(rec *Method, now Now) {
 			if nowIP.IsValid() {
 				ip = " for " + nowIP.String()
 			}
-			if better(r.Recorded, r.Now) {
+			if better(r.Recorded, r.Now) && cmp.above {
+				r.Explanation = fmt.Sprintf("The SPF record of %s has changed since delivery: the receiver got %s%s, we get %s now. SPF depends on DNS at the moment the message arrived; "+
+					"the receiver's field sits above its own Received field, where no sender can write.", orUnknown(nowDom), r.Recorded, ip, r.Now)
+			} else if better(r.Recorded, r.Now) {
 				r.Explanation = fmt.Sprintf("The receiver recorded SPF %s%s, we get %s now. SPF depends on DNS at the moment the message arrived: either the SPF record of %s "+
 					"has changed since delivery, or %s", r.Recorded, ip, r.Now, orUnknown(nowDom), cmp.notTheReceiver("the SPF record's history (the domain's DMARC reports of that day)"))
 			} else {
@@ -278,7 +287,9 @@ func (cmp *Comparison) compareDKIM(recs []*Method, nows []DKIMNow) {
 			} else {
 				r.Code = DiffSignatureGone
 				r.Explanation = fmt.Sprintf("The receiver recorded DKIM %s for a signature of %s that is not in the message now", rec.Result, orUnknown(rec.Domain()))
-				if same(rec.Result, result.Pass) {
+				if same(rec.Result, result.Pass) && cmp.above {
+					r.Explanation += ": it was removed after delivery (a mail program or an export can drop header fields)."
+				} else if same(rec.Result, result.Pass) {
 					r.Explanation += ": either the signature was removed after delivery (a mail program or an export can drop header fields), or " +
 						cmp.notTheReceiver("the copy of the message kept on the receiving server: the signature is there if it was removed later")
 				} else {
@@ -294,7 +305,7 @@ func (cmp *Comparison) compareDKIM(recs []*Method, nows []DKIMNow) {
 		r.Now = n.Result
 		r.Agree = same(r.Recorded, r.Now)
 		r.Code, r.Explanation = explainDKIM(rec.Result, n)
-		if r.Code == DiffKeyRemoved || r.Code == DiffMessageChanged || r.Code == DiffHeaderChanged {
+		if (r.Code == DiffKeyRemoved || r.Code == DiffMessageChanged || r.Code == DiffHeaderChanged) && !cmp.above {
 			r.Explanation += " Or " + cmp.notTheReceiver("the copy of the message kept on the receiving server, and the key's history")
 		}
 		cmp.add(r)

@@ -24,6 +24,11 @@ func spfNow(word result.Result, ip, domain string) *SPFNow {
 
 func earliest(value string) *Header { return ParseARCValue(value) }
 
+func above(c *Choice) *Choice {
+	c.AboveReceived = true
+	return c
+}
+
 func TestCompare(t *testing.T) {
 	const rec = "mx.recipient.example; dkim=pass header.d=shop.example header.s=s1;" +
 		" spf=pass (recipient.example: domain of b@shop.example designates 192.0.2.25 as permitted sender) smtp.mailfrom=b@shop.example;" +
@@ -114,6 +119,20 @@ func TestCompare(t *testing.T) {
 			mechanism: "spf", code: DiffDNSChanged, has: "The receiver recorded SPF pass for 192.0.2.25, we get softfail now. SPF depends on DNS at the moment the message arrived: either the SPF record of shop.example has changed since delivery, or this Authentication-Results field was not written by the receiver", diffs: 2,
 		},
 		{
+			// Above the receiver's own Received field no sender writes:
+			// one explanation, not two.
+			name:      "dns record changed since, the field above the receiver's Received",
+			choice:    above(trusted(rec)),
+			now:       Now{SPF: spfNow("softfail", "192.0.2.25", "shop.example")},
+			mechanism: "spf", code: DiffDNSChanged, has: "The SPF record of shop.example has changed since delivery: the receiver got pass for 192.0.2.25, we get softfail now", diffs: 2,
+		},
+		{
+			name:      "key removed since delivery, the field above the receiver's Received",
+			choice:    above(trusted(rec)),
+			now:       Now{SPF: okSPF, DKIM: []DKIMNow{dkimNow("permerror", "key_not_found", "shop.example", "s1")}, DMARC: &Verdict{Result: "pass"}},
+			mechanism: "dkim", code: DiffKeyRemoved, has: "key at s1._domainkey.shop.example is no longer published", diffs: 1,
+		},
+		{
 			name:      "mail from domain differs",
 			choice:    trusted(rec),
 			now:       Now{SPF: spfNow("pass", "192.0.2.25", "other.example")},
@@ -173,6 +192,9 @@ func TestCompare(t *testing.T) {
 			}
 			if !strings.Contains(row.Explanation, tc.has) || row.Explanation == "" {
 				t.Errorf("explanation %q lacks %q", row.Explanation, tc.has)
+			}
+			if tc.choice.AboveReceived && strings.Contains(row.Explanation, "not written by the receiver") {
+				t.Errorf("a field above the receiver's Received field is said maybe not the receiver's: %q", row.Explanation)
 			}
 			if len(cmp.Differences) != tc.diffs {
 				t.Errorf("%d differences, want %d: %q", len(cmp.Differences), tc.diffs, cmp.Differences)
