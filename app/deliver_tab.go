@@ -32,40 +32,10 @@ import (
 // grey dash, so that a rule that does not apply never reads as a gap in
 // the evidence.
 func ruleLook(res string) look {
-	switch res {
-	case deliver.Pass:
-		return statusLook(inspector.StatusGood)
-	case deliver.Fail:
-		return statusLook(inspector.StatusBad)
-	case deliver.NA:
+	if res == deliver.NA {
 		return look{theme.NewColoredResource(theme.ContentRemoveIcon(), colorNotChecked), colorNotChecked, widget.MediumImportance, "N/A"}
 	}
-	return statusLook(inspector.StatusNotChecked)
-}
-
-// filterStatus is the status of a spam filter's verdict.
-func filterStatus(verdict string) inspector.Status {
-	switch verdict {
-	case spamfilter.VerdictNotSpam:
-		return inspector.StatusGood
-	case spamfilter.VerdictSpam, spamfilter.VerdictPhish:
-		return inspector.StatusBad
-	case spamfilter.VerdictBulk:
-		return inspector.StatusCaution
-	}
-	return inspector.StatusNotChecked
-}
-
-// bimiStatus is the status of BIMI's result: a logo shown or refused;
-// no record, a skipped check or a DNS error say nothing either way.
-func bimiStatus(res string) inspector.Status {
-	switch res {
-	case bimi.Pass:
-		return inspector.StatusGood
-	case bimi.Fail:
-		return inspector.StatusBad
-	}
-	return inspector.StatusNotChecked
+	return statusLook(inspector.RuleStatus(res))
 }
 
 // ruleTitles name the rules and checks in plain words.
@@ -373,11 +343,9 @@ func newFilterView() item[spamfilter.Filter] {
 func (v *filterView) object() fyne.CanvasObject { return v.root }
 
 func (v *filterView) update(f spamfilter.Filter) {
-	st := filterStatus(f.Verdict)
-	if !f.Trusted {
-		// Anyone could have written it: shown, not taken for a verdict.
-		st = inspector.StatusNotChecked
-	}
+	// Anyone could have written an untrusted one: shown, not taken for a
+	// verdict (grey).
+	st := inspector.FilterStatus(f)
 	setIcon(v.icon, statusLook(st).icon)
 	name := filterNames[f.Filter]
 	if name == "" {
@@ -463,7 +431,7 @@ func (v *bimiView) update(b *bimi.Result, running bool) {
 		return
 	}
 	sh := track(b)
-	v.head.set("BIMI", use(sh, &b.Result), bimiStatus(b.Result), use(sh, &b.Reason))
+	v.head.set("BIMI", use(sh, &b.Result), inspector.BIMIStatus(b), use(sh, &b.Reason))
 	v.facts.setAll(use(sh, &b.Record), use(sh, &b.RecordDomain), use(sh, &b.Selector), use(sh, &b.Location), use(sh, &b.Authority))
 	var checks []ruleCheck
 	for _, c := range use(sh, &b.Checks) {

@@ -227,10 +227,7 @@ func TestDeliverabilityTabFilters(t *testing.T) {
 		}
 		f := e.report.SpamFilters[0]
 		fv := v.filters.views[0].(*filterView)
-		st := filterStatus(f.Verdict)
-		if !f.Trusted {
-			st = inspector.StatusNotChecked
-		}
+		st := inspector.FilterStatus(f)
 		if fv.icon.Resource.Name() != statusLook(st).icon.Name() {
 			t.Errorf("%s: verdict %s, icon %s", c.file, f.Verdict, fv.icon.Resource.Name())
 		}

@@ -64,11 +64,8 @@ func severityRank(s signals.Severity) int {
 // severityLook is the look of a signal's severity: high red, medium
 // amber, low an information sign in grey.
 func severityLook(s signals.Severity) look {
-	switch s {
-	case signals.High:
-		return statusLook(inspector.StatusBad)
-	case signals.Medium:
-		return statusLook(inspector.StatusCaution)
+	if st := inspector.SignalStatus(s); st != inspector.StatusNotChecked {
+		return statusLook(st)
 	}
 	return look{theme.NewColoredResource(theme.InfoIcon(), colorNotChecked), colorNotChecked, widget.MediumImportance, "LOW"}
 }

@@ -6,6 +6,8 @@ import (
 	"unicode"
 	"unicode/utf8"
 
+	"github.com/mailinspector/mailinspector/inspector/bimi"
+	"github.com/mailinspector/mailinspector/inspector/deliver"
 	"github.com/mailinspector/mailinspector/inspector/dkim"
 	"github.com/mailinspector/mailinspector/inspector/dmarc"
 	"github.com/mailinspector/mailinspector/inspector/internal/domain"
@@ -13,6 +15,8 @@ import (
 	"github.com/mailinspector/mailinspector/inspector/resolver"
 	"github.com/mailinspector/mailinspector/inspector/result"
 	"github.com/mailinspector/mailinspector/inspector/route"
+	"github.com/mailinspector/mailinspector/inspector/signals"
+	"github.com/mailinspector/mailinspector/inspector/spamfilter"
 	"github.com/mailinspector/mailinspector/inspector/spf"
 )
 
@@ -540,4 +544,64 @@ func polarity(s string) int {
 		}
 	}
 	return 0
+}
+
+// RuleStatus is the status of a provider's rule or a sender check
+// (deliver.Rule, deliver.Check, bimi.Check): pass good, fail bad; unknown
+// (one message cannot show it) and n/a (the rule does not apply) say
+// nothing either way.
+func RuleStatus(res string) Status {
+	switch res {
+	case deliver.Pass:
+		return StatusGood
+	case deliver.Fail:
+		return StatusBad
+	}
+	return StatusNotChecked
+}
+
+// FilterStatus is the status of what a receiving spam filter wrote: not
+// spam good, spam or phishing bad, bulk a caution. A verdict that the
+// receiving side did not write (anyone can add such a field) is shown, not
+// believed: not checked.
+func FilterStatus(f spamfilter.Filter) Status {
+	if !f.Trusted {
+		return StatusNotChecked
+	}
+	switch f.Verdict {
+	case spamfilter.VerdictNotSpam:
+		return StatusGood
+	case spamfilter.VerdictSpam, spamfilter.VerdictPhish:
+		return StatusBad
+	case spamfilter.VerdictBulk:
+		return StatusCaution
+	}
+	return StatusNotChecked
+}
+
+// BIMIStatus is the status of BIMI's result: a logo shown is good, one
+// refused bad; no record, a skipped check or a DNS error say nothing
+// either way.
+func BIMIStatus(b *bimi.Result) Status {
+	switch {
+	case b == nil:
+		return StatusNotChecked
+	case b.Result == bimi.Pass:
+		return StatusGood
+	case b.Result == bimi.Fail:
+		return StatusBad
+	}
+	return StatusNotChecked
+}
+
+// SignalStatus is the status of a sign of a trap by its severity: high
+// bad, medium a caution, low not checked (a hint, not a finding).
+func SignalStatus(s signals.Severity) Status {
+	switch s {
+	case signals.High:
+		return StatusBad
+	case signals.Medium:
+		return StatusCaution
+	}
+	return StatusNotChecked
 }

@@ -17,10 +17,13 @@ import (
 	"github.com/mailinspector/mailinspector/inspector/resolver/dnstest"
 
 	"github.com/mailinspector/mailinspector/inspector/arc"
+	"github.com/mailinspector/mailinspector/inspector/bimi"
+	"github.com/mailinspector/mailinspector/inspector/deliver"
 	"github.com/mailinspector/mailinspector/inspector/dkim"
 	"github.com/mailinspector/mailinspector/inspector/dmarc"
 	"github.com/mailinspector/mailinspector/inspector/result"
 	"github.com/mailinspector/mailinspector/inspector/signals"
+	"github.com/mailinspector/mailinspector/inspector/spamfilter"
 	"github.com/mailinspector/mailinspector/inspector/spf"
 )
 
@@ -305,6 +308,28 @@ func TestOneStatusLanguage(t *testing.T) {
 	}
 	if Worst(StatusGood, StatusCaution, StatusNotChecked) != StatusCaution || Worst() != StatusNotChecked {
 		t.Error("Worst")
+	}
+	// The sender's sections share the language: a rule that one message
+	// cannot show (unknown) or that does not apply is grey, not amber; a
+	// spam filter's verdict that the receiver did not write is grey.
+	for res, want := range map[string]Status{deliver.Pass: StatusGood, deliver.Fail: StatusBad, deliver.Unknown: StatusNotChecked, deliver.NA: StatusNotChecked} {
+		if got := RuleStatus(res); got != want {
+			t.Errorf("RuleStatus(%q) = %s, want %s", res, got, want)
+		}
+	}
+	spam := spamfilter.Filter{Verdict: spamfilter.VerdictSpam, Trusted: true}
+	if FilterStatus(spam) != StatusBad {
+		t.Error("a trusted spam verdict is not bad")
+	}
+	spam.Trusted = false
+	if FilterStatus(spam) != StatusNotChecked {
+		t.Error("an untrusted spam verdict is not grey")
+	}
+	if BIMIStatus(&bimi.Result{Result: bimi.Pass}) != StatusGood || BIMIStatus(&bimi.Result{Result: bimi.Fail}) != StatusBad || BIMIStatus(nil) != StatusNotChecked {
+		t.Error("BIMIStatus")
+	}
+	if SignalStatus(signals.High) != StatusBad || SignalStatus(signals.Medium) != StatusCaution || SignalStatus(signals.Low) != StatusNotChecked {
+		t.Error("SignalStatus")
 	}
 	if Sentence("the chain") != "The chain" || Sentence("mail.example.org saw") != "mail.example.org saw" || Sentence("d=x") != "d=x" {
 		t.Error("Sentence")

@@ -19,7 +19,6 @@ import (
 	"github.com/mailinspector/mailinspector/inspector"
 	"github.com/mailinspector/mailinspector/inspector/bimi"
 	"github.com/mailinspector/mailinspector/inspector/deliver"
-	"github.com/mailinspector/mailinspector/inspector/spamfilter"
 )
 
 // Options steer the rendering.
@@ -210,26 +209,19 @@ func inbox(p *printer, r *inspector.Report) {
 				score += fmt.Sprintf(" of %g", *f.Threshold)
 			}
 		}
-		p.wrap(fmt.Sprintf("  Spam filter %s %s%s: ", f.Filter, p.status(filterStatus(f.Verdict), f.Verdict), score), trust)
+		p.wrap(fmt.Sprintf("  Spam filter %s %s%s: ", f.Filter, p.status(string(inspector.FilterStatus(f)), f.Verdict), score), trust)
 		for _, it := range f.Items {
 			p.wrap(fmt.Sprintf("       %s=%s: ", it.Name, it.Value), it.Meaning)
 		}
 	}
 	if b := r.BIMI; b != nil {
-		st := inspector.VerdictNone
-		switch b.Result {
-		case bimi.Pass:
-			st = inspector.VerdictPass
-		case bimi.Fail:
-			st = inspector.VerdictFail
-		}
-		p.wrap(fmt.Sprintf("  BIMI %s  ", p.status(st, b.Result)), b.Reason)
+		p.wrap(fmt.Sprintf("  BIMI %s  ", p.status(string(inspector.BIMIStatus(b)), b.Result)), b.Reason)
 		if b.Record != "" {
 			p.wrap("       record: ", b.RecordDomain+": "+b.Record)
 		}
 		for _, c := range b.Checks {
 			if c.Result == bimi.CheckFail || c.Result == bimi.CheckUnknown {
-				p.wrap(fmt.Sprintf("       %s %s: ", p.status(ruleStatus(c.Result), c.Result), c.ID), c.Reason)
+				p.wrap(fmt.Sprintf("       %s %s: ", p.status(string(inspector.RuleStatus(c.Result)), c.Result), c.ID), c.Reason)
 			}
 		}
 	}
@@ -244,33 +236,7 @@ func inboxRule(p *printer, rule deliver.Rule, where string) {
 	if rule.Fix != "" {
 		text += " Fix: " + rule.Fix
 	}
-	p.wrap(fmt.Sprintf("  %s %s%s: ", p.status(ruleStatus(rule.Result), rule.Result), rule.ID, where), text)
-}
-
-// ruleStatus colours a rule or check result.
-func ruleStatus(result string) string {
-	switch result {
-	case deliver.Pass:
-		return inspector.VerdictPass
-	case deliver.Fail:
-		return inspector.VerdictFail
-	case deliver.Unknown:
-		return inspector.VerdictWarn
-	}
-	return inspector.VerdictNone
-}
-
-// filterStatus colours a spam filter's verdict.
-func filterStatus(verdict string) string {
-	switch verdict {
-	case spamfilter.VerdictNotSpam:
-		return inspector.VerdictPass
-	case spamfilter.VerdictSpam, spamfilter.VerdictPhish:
-		return inspector.VerdictFail
-	case spamfilter.VerdictBulk:
-		return inspector.VerdictWarn
-	}
-	return inspector.VerdictNone
+	p.wrap(fmt.Sprintf("  %s %s%s: ", p.status(string(inspector.RuleStatus(rule.Result)), rule.Result), rule.ID, where), text)
 }
 
 func orNone(s string) string {

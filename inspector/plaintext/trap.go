@@ -5,7 +5,6 @@ import (
 	"strings"
 
 	"github.com/mailinspector/mailinspector/inspector"
-	"github.com/mailinspector/mailinspector/inspector/signals"
 )
 
 // trap prints "Is it a trap": each phishing signal with its severity and
@@ -17,14 +16,7 @@ func trap(p *printer, r *inspector.Report) {
 		p.wrap("  ", "No signs of phishing found beside the checks above (display name, reply address, look-alike domains, links, attachments).")
 	}
 	for _, s := range r.Signals {
-		status := inspector.VerdictNone
-		switch s.Severity {
-		case signals.High:
-			status = inspector.VerdictFail
-		case signals.Medium:
-			status = inspector.VerdictWarn
-		}
-		p.wrap(fmt.Sprintf("  %s  ", p.status(status, fmt.Sprintf("%-6s", strings.ToUpper(string(s.Severity))))), s.Text)
+		p.wrap(fmt.Sprintf("  %s  ", p.status(string(inspector.SignalStatus(s.Severity)), fmt.Sprintf("%-6s", strings.ToUpper(string(s.Severity))))), s.Text)
 		p.wrap(p.paint(ansiGrey, "            "+s.Code+": "), s.Evidence)
 	}
 	if h := r.Sender; h != nil {
