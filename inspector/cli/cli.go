@@ -381,11 +381,14 @@ func (w *writer) render(it *mailbox.Item, r *inspector.Report) ([]byte, error) {
 		enc := json.NewEncoder(&b)
 		enc.SetEscapeHTML(false)
 		if r == nil {
+			// No verdict: nothing is known of the message. Its status is
+			// the one status language's word for a file not read.
 			err := enc.Encode(struct {
-				File    string       `json:"file"`
-				Error   string       `json:"error"`
-				Mailbox *mailboxJSON `json:"mailbox,omitempty"`
-			}{it.Name, it.Err.Error(), placeOf(it)})
+				File    string           `json:"file"`
+				Error   string           `json:"error"`
+				Status  inspector.Status `json:"status"`
+				Mailbox *mailboxJSON     `json:"mailbox,omitempty"`
+			}{it.Name, it.Err.Error(), inspector.StatusUnreadable, placeOf(it)})
 			return b.Bytes(), err
 		}
 		if err := enc.Encode(r); err != nil {

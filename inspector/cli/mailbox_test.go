@@ -58,7 +58,7 @@ func TestMboxJSON(t *testing.T) {
 			t.Errorf("line %d: mailbox.path %v", i+1, p)
 		}
 	}
-	if _, ok := objs[1]["error"]; !ok || objs[1]["verdict"] != nil {
+	if _, ok := objs[1]["error"]; !ok || objs[1]["verdict"] != nil || objs[1]["status"] != "error" {
 		t.Errorf("the damaged message is not an error entry: %v", objs[1])
 	}
 	if d, _ := lookup(objs[0], "mailbox.envelope_date"); d != "Sat Jan 3 01:05:34 2026" {
