@@ -29,8 +29,11 @@ func main() {
 			stop()
 			os.Exit(code)
 		case "-h", "-help", "--help", "help":
-			fmt.Print(`usage: mailinspector [FILE.eml...]      open the desktop app (with these messages)
-       mailinspector check [flags] FILE... check messages on the command line (see: mailinspector check -h)
+			fmt.Print(`usage: mailinspector [FILE|FOLDER...]          open the desktop app (with these messages or mailboxes)
+       mailinspector check [flags] FILE|FOLDER... check them on the command line (see: mailinspector check -h)
+
+FILE is a message (.eml, .emlx) or an mbox file; FOLDER a Maildir, an
+Apple Mail export or any folder of messages.
 `)
 			return
 		}

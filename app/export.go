@@ -88,8 +88,7 @@ func (e *entry) saveAs(ext string, write func(io.Writer) error) {
 		}
 		e.app.notify("Saved " + wc.URI().Path())
 	}, e.app.win)
-	base := strings.TrimSuffix(filepath.Base(e.title), filepath.Ext(e.title))
-	d.SetFileName(base + ext)
+	d.SetFileName(exportBase(e.title) + ext)
 	if e.path != "" {
 		if dir, err := storage.ListerForURI(storage.NewFileURI(filepath.Dir(e.path))); err == nil {
 			d.SetLocation(dir)
@@ -97,4 +96,17 @@ func (e *entry) saveAs(ext string, write func(io.Writer) error) {
 	}
 	d.Resize(dialogSize(e.app.win))
 	e.app.showDialog(d)
+}
+
+// exportBase is the name an export of the message titled title is offered
+// under, less its extension: "invoice" for "invoice.eml", and for the
+// third message of a mailbox ("Inbox.mbox#3") "Inbox-3", so that exports
+// of several messages of one mailbox do not take each other's name.
+func exportBase(title string) string {
+	title = filepath.Base(title)
+	n := ""
+	if i := strings.LastIndexByte(title, '#'); i > 0 {
+		title, n = title[:i], "-"+title[i+1:]
+	}
+	return strings.TrimSuffix(title, filepath.Ext(title)) + n
 }

@@ -67,3 +67,21 @@ func TestExportsAndClipboard(t *testing.T) {
 		a.win.Canvas().Overlays().Remove(top)
 	}
 }
+
+// TestExportBase: an export is offered under the message's name; one of a
+// mailbox's messages keeps its number.
+func TestExportBase(t *testing.T) {
+	for title, want := range map[string]string{
+		"invoice.eml":            "invoice",
+		"/home/ana/mail/Inbox#3": "Inbox-3",
+		"big.mbox#12":            "big-12",
+		"Archive.mbox/mbox#1":    "mbox-1",
+		"Pasted headers":         "Pasted headers",
+		"msg.2026-03-12.eml":     "msg.2026-03-12",
+		"#odd.eml":               "#odd",
+	} {
+		if got := exportBase(title); got != want {
+			t.Errorf("exportBase(%q) = %q, want %q", title, got, want)
+		}
+	}
+}
