@@ -2,9 +2,10 @@
 # Checks the Linux package (make package): installs it with its own
 # Makefile into a DESTDIR, as `sudo make install` would into /, then
 #   - the installed .desktop entry passes desktop-file-validate and
-#     declares MimeType=message/rfc822;
-#   - with that entry installed, a saved .eml is of type message/rfc822 and
-#     Mail Inspector is its default application (update-desktop-database,
+#     declares MimeType=message/rfc822;application/mbox;
+#   - with that entry installed, a saved .eml is of type message/rfc822, an
+#     .mbox file application/mbox, and Mail Inspector is the default
+#     application of both (update-desktop-database,
 #     xdg-mime), and `xdg-open FILE.eml` (what a double-click does) starts
 #     the installed binary, whose window shows the message (checked by its
 #     title, under Xvfb, with a screenshot in build/screenshots/);
@@ -51,7 +52,7 @@ if out=$(desktop-file-validate "$desktop" 2>&1) && [ -z "$out" ]; then
 else
 	fail "desktop-file-validate: $out"
 fi
-grep -qx 'MimeType=message/rfc822;' "$desktop" && pass "the entry declares MimeType=message/rfc822;" || fail "no MimeType=message/rfc822; in the entry"
+grep -qx 'MimeType=message/rfc822;application/mbox;' "$desktop" && pass "the entry declares MimeType=message/rfc822;application/mbox;" || fail "MimeType line: $(grep ^MimeType= "$desktop")"
 grep -qx 'Exec=mailinspector %F' "$desktop" && pass "Exec=mailinspector %F" || fail "Exec line: $(grep ^Exec= "$desktop")"
 
 # A desktop session that knows only this entry, as after `sudo make install`.
@@ -67,6 +68,13 @@ ftype=$(xdg-mime query filetype "$SAMPLE")
 default=$(xdg-mime query default message/rfc822)
 [ "$default" = io.github.mailinspector.desktop ] && pass "Mail Inspector is the default application for message/rfc822" ||
 	fail "xdg-mime query default message/rfc822: \"$default\""
+# A Thunderbird-style mbox file of the sample.
+{ echo "From news@northwind.example Tue Mar 10 09:15:04 2026"; sed 's/^From />From /' "$SAMPLE"; echo; } >"$WORK/Inbox.mbox"
+ftype=$(xdg-mime query filetype "$WORK/Inbox.mbox")
+[ "${ftype%%;*}" = application/mbox ] && pass "an .mbox file is application/mbox" || fail "xdg-mime filetype of an .mbox: $ftype"
+default=$(xdg-mime query default application/mbox)
+[ "$default" = io.github.mailinspector.desktop ] && pass "Mail Inspector is the default application for application/mbox" ||
+	fail "xdg-mime query default application/mbox: \"$default\""
 
 # open_with NAME CMD...: runs CMD, finds the window of the installed app, and
 # checks it shows the sample.
@@ -90,7 +98,7 @@ open_with() {
 	local app
 	app=$(xdotool getwindowpid "$w" 2>/dev/null) && X11_PIDS+=("$app")
 	xdotool windowsize "$w" 800 600
-	if wait_title "$w" "— newsletter.eml" && wait_checked "$w" && sleep 0.5 && shot "$w" "$OUT/$name.png"; then
+	if wait_title "$w" "— ${OPENED:-newsletter.eml}" && wait_checked "$w" && sleep 0.5 && shot "$w" "$OUT/$name.png"; then
 		pass "$name opens the message in the installed app ($OUT/$name.png)"
 	else
 		fail "$name: the window does not show the message"
@@ -115,6 +123,8 @@ open_with package-xdg-open xdg-open "$SAMPLE"
 exec_line=$(sed -n 's/^Exec=//p' "$desktop")
 read -r -a cmd <<<"${exec_line//%F/$SAMPLE}"
 open_with package-exec "${cmd[@]}"
+# A double-clicked mailbox opens as its list of messages.
+OPENED=Inbox.mbox open_with package-xdg-open-mbox xdg-open "$WORK/Inbox.mbox"
 
 if make -C "$pkg" uninstall DESTDIR="$DEST" >"$WORK/uninstall.log" 2>&1 && [ -z "$(find "$DEST" -type f -name 'mailinspector*' -o -type f -name 'io.github.mailinspector*')" ]; then
 	pass "make uninstall removes it"

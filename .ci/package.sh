@@ -43,7 +43,7 @@ sed -i \
 	"$mk"
 desktop=$(find "$WORK/pkg/$top/usr" -name 'io.github.mailinspector.desktop')
 grep -q '^Exec=mailinspector %F$' "$desktop" || { echo "unexpected Exec line in the .desktop entry" >&2; exit 1; }
-grep -q '^MimeType=message/rfc822;$' "$desktop" || { echo "the .desktop entry lacks MimeType=message/rfc822;" >&2; exit 1; }
+grep -q '^MimeType=message/rfc822;application/mbox;$' "$desktop" || { echo "the .desktop entry lacks MimeType=message/rfc822;application/mbox;" >&2; exit 1; }
 rm -f "$TARBALL"
 tar -cJf "$TARBALL" -C "$WORK/pkg" "$top"
 echo "Package: $TARBALL"
