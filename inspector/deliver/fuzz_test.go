@@ -17,8 +17,16 @@ func FuzzWellFormedMessageID(f *testing.F) {
 		if !WellFormedMessageID(id) {
 			return
 		}
+		// RFC 5322 section 3.6.4: "<" id-left "@" id-right ">", id-left a
+		// dot-atom-text, id-right a dot-atom-text or a no-fold-literal,
+		// whose dtext may hold "<", ">" and "@" but no white space.
 		v := strings.TrimSpace(id)
-		if !strings.HasPrefix(v, "<") || !strings.HasSuffix(v, ">") || strings.Count(v, "@") != 1 || strings.ContainsAny(v[1:len(v)-1], " \t\r\n<>") {
+		if !strings.HasPrefix(v, "<") || !strings.HasSuffix(v, ">") || strings.ContainsAny(v[1:len(v)-1], " \t\r\n") {
+			t.Fatalf("%q accepted", id)
+		}
+		left, right, _ := strings.Cut(v[1:len(v)-1], "@")
+		literal := strings.HasPrefix(right, "[") && strings.HasSuffix(right, "]")
+		if strings.ContainsAny(left, "<>@[]") || !literal && strings.ContainsAny(right, "<>@[]") {
 			t.Fatalf("%q accepted", id)
 		}
 	})
