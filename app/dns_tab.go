@@ -117,7 +117,7 @@ func (c *dnsCard) update(a *resolver.Answer) {
 	if !a.Time.IsZero() {
 		when = a.Time.Local().Format("15:04:05.000")
 	}
-	setText(c.info, fmt.Sprintf("%s · %s · from %s", when, rtt(a.RTT), orDash(via)))
+	setText(c.info, fmt.Sprintf("%s · %s · from %s", when, rtt(time.Duration(a.RTT)), orDash(via)))
 	c.cnames.set(0, strings.Join(a.CNAMEs, " → "))
 	setShown(c.cnames.root, len(a.CNAMEs) > 0)
 	shownLabel(c.records, strings.Join(a.Records, "\n"))

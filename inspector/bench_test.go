@@ -121,9 +121,9 @@ func TestIndependentLookupsOverlap(t *testing.T) {
 			t.Errorf("%s or %s was not asked (log %v)", pair[0], pair[1], slices.Collect(maps.Keys(sent)))
 			continue
 		}
-		if !a.Time.Before(b.Time.Add(b.RTT)) || !b.Time.Before(a.Time.Add(a.RTT)) {
+		if !a.Time.Before(b.Time.Add(time.Duration(b.RTT))) || !b.Time.Before(a.Time.Add(time.Duration(a.RTT))) {
 			t.Errorf("%s (sent at +%v, answered after %v) and %s (sent at +%v, answered after %v) were asked one after the other, not at the same time",
-				pair[0], a.Time.Sub(r.DNS[0].Time), a.RTT, pair[1], b.Time.Sub(r.DNS[0].Time), b.RTT)
+				pair[0], a.Time.Sub(r.DNS[0].Time), time.Duration(a.RTT), pair[1], b.Time.Sub(r.DNS[0].Time), time.Duration(b.RTT))
 		}
 	}
 }

@@ -28,6 +28,7 @@ import (
 	"os"
 	"runtime/debug"
 	"strings"
+	"sync"
 
 	"github.com/mailinspector/mailinspector/inspector"
 	"github.com/mailinspector/mailinspector/inspector/mailbox"
@@ -234,6 +235,7 @@ func check(ctx context.Context, cfg *config, stdout, stderr io.Writer) int {
 		err := res.err
 		if err == nil {
 			_, err = stdout.Write(res.out)
+			release(res.out)
 		}
 		if err != nil {
 			fmt.Fprintf(stderr, "mailinspector: writing the report of %s: %v\n", it.Name, err)
@@ -372,18 +374,34 @@ func placeOf(it *mailbox.Item) *mailboxJSON {
 // render is the output of one message: its report, or its error (r nil).
 // Nothing for a skipped file. It may be called from several goroutines.
 func (w *writer) render(it *mailbox.Item, r *inspector.Report) ([]byte, error) {
-	var b bytes.Buffer
+	b := outBuffers.Get().(*bytes.Buffer)
+	b.Reset()
 	if it.Skipped != "" {
+		outBuffers.Put(b)
 		return nil, nil
 	}
+	return w.renderTo(b, it, r)
+}
+
+// outBuffers keep the buffers of rendered reports for the next ones (see
+// release): a report is tens of kilobytes of JSON, and a mailbox has many.
+var outBuffers = sync.Pool{New: func() any { return new(bytes.Buffer) }}
+
+// release gives the buffer of out, a rendering that has been written, back
+// to outBuffers; large ones are left to the garbage collector.
+func release(out []byte) {
+	if out != nil && cap(out) <= 1<<20 {
+		outBuffers.Put(bytes.NewBuffer(out[:0]))
+	}
+}
+
+func (w *writer) renderTo(b *bytes.Buffer, it *mailbox.Item, r *inspector.Report) ([]byte, error) {
 	switch w.cfg.format {
 	case "json":
-		enc := json.NewEncoder(&b)
-		enc.SetEscapeHTML(false)
 		if r == nil {
 			// No verdict: nothing is known of the message. Its status is
 			// the one status language's word for a file not read.
-			err := enc.Encode(struct {
+			err := encodeJSON(b, struct {
 				File    string           `json:"file"`
 				Error   string           `json:"error"`
 				Status  inspector.Status `json:"status"`
@@ -391,7 +409,7 @@ func (w *writer) render(it *mailbox.Item, r *inspector.Report) ([]byte, error) {
 			}{it.Name, it.Err.Error(), inspector.StatusUnreadable, placeOf(it)})
 			return b.Bytes(), err
 		}
-		if err := enc.Encode(r); err != nil {
+		if err := encodeJSON(b, r); err != nil {
 			return nil, err
 		}
 		if place := placeOf(it); place != nil {
@@ -408,7 +426,7 @@ func (w *writer) render(it *mailbox.Item, r *inspector.Report) ([]byte, error) {
 		}
 		return b.Bytes(), nil
 	case "csv":
-		c := plaintext.NewCSV(&b)
+		c := plaintext.NewCSV(b)
 		if r == nil {
 			c.Write(plaintext.CSVError(it.Path, it.Index, it.Err))
 		} else {
@@ -431,9 +449,9 @@ func (w *writer) render(it *mailbox.Item, r *inspector.Report) ([]byte, error) {
 			shown.File += " (" + r.MessageID + ")"
 		}
 	}
-	err := plaintext.Write(&b, &shown, plaintext.Options{Color: w.color})
+	err := plaintext.Write(b, &shown, plaintext.Options{Color: w.color})
 	if err == nil && r.SPF != nil && !r.SPF.ClientIP.IsValid() {
-		_, err = fmt.Fprintln(&b, "  (If you know the address that delivered the message, give it with --client-ip to check SPF.)")
+		_, err = fmt.Fprintln(b, "  (If you know the address that delivered the message, give it with --client-ip to check SPF.)")
 	}
 	return b.Bytes(), err
 }

@@ -8,6 +8,7 @@ import (
 	"net/url"
 	"regexp"
 	"strings"
+	"sync"
 
 	gomessage "github.com/emersion/go-message"
 	"golang.org/x/net/html"
@@ -175,11 +176,21 @@ var plainURL = regexp.MustCompile(`(?i)\b(?:https?://|mailto:)[^\s<>"'()\[\]]+`)
 // never held.
 const maxLine = 64 << 10
 
+// lineReaders keep the readers of scanText, each with its maxLine buffer,
+// for the next part: a mailbox of many messages would otherwise allocate
+// one per text part.
+var lineReaders = sync.Pool{New: func() any { return bufio.NewReaderSize(nil, maxLine) }}
+
 // scanText collects the URLs of a text/plain part, each with its line and
 // the line before it ("To unsubscribe, visit:" above the URL). It reads
 // line by line and copies only what it keeps.
 func (b *Body) scanText(r io.Reader) {
-	br := bufio.NewReaderSize(r, maxLine)
+	br := lineReaders.Get().(*bufio.Reader)
+	br.Reset(r)
+	defer func() {
+		br.Reset(nil)
+		lineReaders.Put(br)
+	}()
 	prev := ""
 	for {
 		line, err := br.ReadSlice('\n')

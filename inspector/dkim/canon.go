@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"hash"
 	"strings"
+	"sync"
 )
 
 // CanonicalizeHeader returns one header field in canonical form (RFC 6376
@@ -88,6 +89,9 @@ type BodyHasher struct {
 	nonEmpty  bool // something other than line ends was emitted
 	lineStart bool // relaxed: the next byte starts a line
 	buf       []byte
+	// pooled is the buffer's place in hashBuffers, to which Close returns
+	// it.
+	pooled *[]byte
 }
 
 // NewBodyHasher returns a BodyHasher for canonicalisation c and hash h.
@@ -99,10 +103,18 @@ func NewBodyHasher(c Canonicalization, h crypto.Hash, limit int64) (*BodyHasher,
 	if !h.Available() {
 		return nil, fmt.Errorf("hash %v is not available", h)
 	}
-	return &BodyHasher{canon: c, limit: limit, h: h.New(), buf: make([]byte, 0, bufSize), lineStart: true}, nil
+	buf := hashBuffers.Get().(*[]byte)
+	return &BodyHasher{canon: c, limit: limit, h: h.New(), buf: (*buf)[:0], pooled: buf, lineStart: true}, nil
 }
 
 const bufSize = 32 << 10
+
+// hashBuffers keep the buffers of closed BodyHashers for the next ones: a
+// mailbox of many messages would otherwise allocate one per signature.
+var hashBuffers = sync.Pool{New: func() any {
+	b := make([]byte, 0, bufSize)
+	return &b
+}}
 
 // Write canonicalises and hashes p. It never fails.
 func (b *BodyHasher) Write(p []byte) (int, error) {
@@ -142,6 +154,11 @@ func (b *BodyHasher) Close() error {
 		b.putByte('\n')
 	}
 	b.flush()
+	if b.pooled != nil && cap(b.buf) == bufSize {
+		*b.pooled = b.buf[:0]
+		hashBuffers.Put(b.pooled)
+	}
+	b.buf, b.pooled = nil, nil
 	return nil
 }
 

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"io"
+	"sync"
 )
 
 // crlfReader turns every bare LF of its source into CRLF on the fly. A CR
@@ -213,4 +214,37 @@ func (r ctxReader) Read(p []byte) (int, error) {
 		return 0, err
 	}
 	return r.r.Read(p)
+}
+
+// copyBuffers are the buffers of ctxReader.WriteTo.
+var copyBuffers = sync.Pool{New: func() any {
+	b := make([]byte, 32<<10)
+	return &b
+}}
+
+// WriteTo copies the rest of r to w, as io.Copy does, with a buffer kept
+// for the next copy: every signature's body hash reads the body so, and
+// io.Copy would allocate a buffer each time.
+func (r ctxReader) WriteTo(w io.Writer) (n int64, err error) {
+	buf := copyBuffers.Get().(*[]byte)
+	defer copyBuffers.Put(buf)
+	for {
+		m, rerr := r.Read(*buf)
+		if m > 0 {
+			k, werr := w.Write((*buf)[:m])
+			n += int64(k)
+			if werr != nil {
+				return n, werr
+			}
+			if k != m {
+				return n, io.ErrShortWrite
+			}
+		}
+		if rerr == io.EOF {
+			return n, nil
+		}
+		if rerr != nil {
+			return n, rerr
+		}
+	}
 }

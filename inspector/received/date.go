@@ -21,6 +21,10 @@ var otherLayouts = []string{
 	"2 Jan 2006 15:04:05.999999999 -0700",
 }
 
+// usualLayout is how nearly every server writes a date (RFC 5322 section
+// 3.3, with the day of the week and seconds; "2" takes one digit or two).
+const usualLayout = "Mon, 2 Jan 2006 15:04:05 -0700"
+
 // ParseDate reads the date that ends a Received field. It accepts what
 // net/mail accepts (RFC 5322 and its obsolete forms, trailing comments such
 // as "(CET)") and the few other layouts MTAs write.
@@ -28,6 +32,11 @@ func ParseDate(s string) (time.Time, bool) {
 	s = strings.TrimSpace(strings.Join(strings.Fields(s), " "))
 	if s == "" {
 		return time.Time{}, false
+	}
+	// The usual form first: net/mail tries its layouts one by one, and
+	// each that fails costs an error value; a mailbox has many dates.
+	if t, err := time.Parse(usualLayout, s); err == nil {
+		return t, true
 	}
 	if t, err := mail.ParseDate(s); err == nil {
 		return t, true

@@ -41,20 +41,35 @@ var (
 // the comment is not about TLS.
 func parseTLS(c string) *TLS {
 	c = strings.TrimSpace(c)
-	if m := tlsPostfix.FindStringSubmatch(c); m != nil {
-		return &TLS{Version: normalizeVersion(m[1]), Cipher: m[2], Bits: m[3]}
+	// Each form is looked for only where a cheap test of the words it
+	// needs passes: most comments are about something else, and the
+	// regular expressions are a good part of reading a Received field.
+	lower := strings.ToLower(c)
+	if strings.HasPrefix(lower, "using") {
+		if m := tlsPostfix.FindStringSubmatch(c); m != nil {
+			return &TLS{Version: normalizeVersion(m[1]), Cipher: m[2], Bits: m[3]}
+		}
 	}
-	if m := tlsColons.FindStringSubmatch(c); m != nil {
-		return &TLS{Version: normalizeVersion(m[1]), Cipher: m[2], Bits: m[3]}
+	if strings.HasPrefix(lower, "tls") || strings.HasPrefix(lower, "ssl") {
+		if m := tlsColons.FindStringSubmatch(c); m != nil {
+			return &TLS{Version: normalizeVersion(m[1]), Cipher: m[2], Bits: m[3]}
+		}
 	}
-	if m := tlsCourier.FindStringSubmatch(c); m != nil {
-		return &TLS{Version: normalizeVersion(m[1]), Cipher: m[3], Bits: m[2]}
+	if strings.Contains(lower, "tls:") || strings.Contains(lower, "ssl:") {
+		if m := tlsCourier.FindStringSubmatch(c); m != nil {
+			return &TLS{Version: normalizeVersion(m[1]), Cipher: m[3], Bits: m[2]}
+		}
 	}
-	if strings.EqualFold(c, "Google Transport Security") {
+	if lower == "google transport security" {
 		return &TLS{}
 	}
-	if m := tlsQmail.FindStringSubmatch(c); m != nil {
-		return &TLS{Cipher: m[1]}
+	if strings.HasSuffix(c, "encrypted") {
+		if m := tlsQmail.FindStringSubmatch(c); m != nil {
+			return &TLS{Cipher: m[1]}
+		}
+	}
+	if !strings.Contains(c, "=") {
+		return nil
 	}
 	var t TLS
 	found := false

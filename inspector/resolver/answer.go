@@ -1,7 +1,9 @@
 package resolver
 
 import (
-	"encoding/json"
+	"fmt"
+	"math"
+	"strconv"
 	"time"
 
 	"github.com/miekg/dns"
@@ -37,8 +39,6 @@ type Answer struct {
 	Cached bool `json:"cached"`
 	// Time is when the query was sent.
 	Time time.Time `json:"time"`
-	// RTT is the round-trip time of the exchange that gave the answer.
-	RTT time.Duration `json:"-"`
 	// Error says why no usable answer came (timeout, refused, not in
 	// snapshot); empty otherwise.
 	Error string `json:"error,omitempty"`
@@ -49,6 +49,8 @@ type Answer struct {
 	// TXT holds, for a TXT answer, each record's character-strings as they
 	// came, before joining.
 	TXT [][]string `json:"txt_strings,omitempty"`
+	// RTT is the round-trip time of the exchange that gave the answer.
+	RTT Millis `json:"rtt_ms"`
 
 	// raw is the whole answer section as received, for snapshots.
 	raw []dns.RR
@@ -57,11 +59,22 @@ type Answer struct {
 	ttl int64
 }
 
-// MarshalJSON adds the round-trip time in milliseconds.
-func (a Answer) MarshalJSON() ([]byte, error) {
-	type plain Answer
-	return json.Marshal(struct {
-		plain
-		RTTms float64 `json:"rtt_ms"`
-	}{plain(a), float64(a.RTT.Microseconds()) / 1000})
+// Millis is a duration that JSON writes as a number of milliseconds, to
+// the microsecond ("rtt_ms": 12.345). (A MarshalJSON of the whole Answer
+// did this before; encoding the DNS log went through reflection twice.)
+type Millis time.Duration
+
+// MarshalJSON writes m in milliseconds, as encoding/json writes a float64.
+func (m Millis) MarshalJSON() ([]byte, error) {
+	return strconv.AppendFloat(nil, float64(time.Duration(m).Microseconds())/1000, 'f', -1, 64), nil
+}
+
+// UnmarshalJSON reads what MarshalJSON writes.
+func (m *Millis) UnmarshalJSON(b []byte) error {
+	ms, err := strconv.ParseFloat(string(b), 64)
+	if err != nil {
+		return fmt.Errorf("rtt_ms: %v", err)
+	}
+	*m = Millis(time.Duration(math.Round(ms*1000)) * time.Microsecond)
+	return nil
 }

@@ -47,7 +47,7 @@ func (c *Client) exchange(ctx context.Context, fqdn string, qtype uint16, ans *A
 			ans.TCP = true
 			resp, err = c.exchangeTCP(ctx, q, server)
 		}
-		ans.RTT = time.Since(start)
+		ans.RTT = Millis(time.Since(start))
 		if err != nil {
 			lastErr = err
 			continue

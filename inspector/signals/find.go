@@ -122,45 +122,57 @@ func firstMailbox(m *message.Message, name string) address.Mailbox {
 // protect gathers the domains the reader trusts: their own, the brands',
 // and those of senders seen before that authenticated.
 func (j *judge) protect() {
-	seen := map[string]bool{}
-	keep := func(p protected) {
-		if !seen[p.org] {
-			seen[p.org] = true
+	brands := brandDomains()
+	j.protected = make([]protected, 0, len(brands.list)+1)
+	// The recipient's own domain first, then the brands', then those of
+	// senders seen before; each organisation once. The brands are read
+	// (and made unique) once per process, not per message.
+	own, hasOwn := protected{}, false
+	if d := j.in.RecipientDomain; d != "" {
+		if own, hasOwn = newProtected(d, "your own domain"); hasOwn {
+			j.protected = append(j.protected, own)
+		}
+	}
+	for _, p := range brands.list {
+		if !hasOwn || p.org != own.org {
 			j.protected = append(j.protected, p)
 		}
 	}
-	add := func(d, why string) {
-		if p, ok := newProtected(d, why); ok {
-			p.known = why == whyKnown
-			keep(p)
+	if j.in.Known == nil {
+		return
+	}
+	seen := map[string]bool{}
+	for _, d := range j.in.Known.Trusted() {
+		p, ok := newProtected(d, whyKnown)
+		if !ok || brands.orgs[p.org] || hasOwn && p.org == own.org || seen[p.org] {
+			continue
 		}
-	}
-	if d := j.in.RecipientDomain; d != "" {
-		add(d, "your own domain")
-	}
-	for _, p := range brandDomains() {
-		keep(p)
-	}
-	if j.in.Known != nil {
-		for _, d := range j.in.Known.Trusted() {
-			add(d, whyKnown)
-		}
+		seen[p.org], p.known = true, true
+		j.protected = append(j.protected, p)
 	}
 }
 
+// brandSet is the brands' domains, each organisation once, and the set of
+// their organisations.
+type brandSet struct {
+	list []protected
+	orgs map[string]bool
+}
+
 // brandDomains are the brands' domains, read once per process: reading a
-// name (its organisational domain and its confusable skeleton) costs more
-// than the rest of the signals of a message.
-var brandDomains = sync.OnceValue(func() []protected {
-	var out []protected
+// domain (its organisation, its registrable label, its confusable key) is
+// the costly part of looking for look-alikes.
+var brandDomains = sync.OnceValue(func() brandSet {
+	set := brandSet{orgs: map[string]bool{}}
 	for _, b := range Brands {
 		for _, d := range b.Domains {
-			if p, ok := newProtected(d, b.Name+"'s domain"); ok {
-				out = append(out, p)
+			if p, ok := newProtected(d, b.Name+"'s domain"); ok && !set.orgs[p.org] {
+				set.orgs[p.org] = true
+				set.list = append(set.list, p)
 			}
 		}
 	}
-	return out
+	return set
 })
 
 // whyKnown is why the domain of a sender seen before is protected.

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"net/url"
 	"strings"
+	"sync"
 	"unicode"
 	"unicode/utf8"
 
@@ -62,13 +63,30 @@ func (j *judge) displayName() {
 // namedIn says whether a display name (as its key) names the brand, by
 // one of its words standing as a word of its own.
 func (b Brand) namedIn(nameKey string) bool {
+	keys := brandWordKeys()
 	for _, w := range b.Words {
-		if hasWord(nameKey, key(w)) {
+		k, ok := keys[w]
+		if !ok {
+			k = key(w)
+		}
+		if hasWord(nameKey, k) {
 			return true
 		}
 	}
 	return false
 }
+
+// brandWordKeys are the keys of the brands' words, made once per process:
+// every message's display name is compared with all of them.
+var brandWordKeys = sync.OnceValue(func() map[string]string {
+	keys := map[string]string{}
+	for _, b := range Brands {
+		for _, w := range b.Words {
+			keys[w] = key(w)
+		}
+	}
+	return keys
+})
 
 // owns says whether d belongs to one of the brand's organisations.
 func (b Brand) owns(d string) bool {
