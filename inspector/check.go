@@ -109,7 +109,13 @@ func Check(ctx context.Context, m *message.Message, opts Options) *Report {
 
 	r := c.r
 	r.DNS = c.dns.Log()
-	r.snapshot = c.dns.Snapshot()
+	// Made when asked for (saving a snapshot, --record), but dated now.
+	done := time.Now().UTC()
+	r.snapshot = sync.OnceValue(func() *resolver.Snapshot {
+		s := c.dns.Snapshot()
+		s.Recorded = done
+		return s
+	})
 	if opts.DNS.Replay == nil {
 		if err := opts.Keys.Record(r.DNS); err != nil {
 			r.Notes = append(r.Notes, "the key archive could not be saved: "+err.Error())

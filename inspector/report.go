@@ -101,7 +101,7 @@ type Report struct {
 	// Checked is when the checks ran.
 	Checked time.Time `json:"checked"`
 
-	snapshot *resolver.Snapshot
+	snapshot func() *resolver.Snapshot
 }
 
 // Address is an author address.
@@ -126,5 +126,11 @@ type Row struct {
 const NotEvaluated = "not evaluated"
 
 // Snapshot returns every DNS answer the report's checks received, for
-// saving and replaying offline.
-func (r *Report) Snapshot() *resolver.Snapshot { return r.snapshot }
+// saving and replaying offline; nil for a report not made by Check. It is
+// made when first asked for: most reports of a mailbox never are.
+func (r *Report) Snapshot() *resolver.Snapshot {
+	if r.snapshot == nil {
+		return nil
+	}
+	return r.snapshot()
+}
