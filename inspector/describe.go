@@ -45,8 +45,8 @@ func author(f message.Field) Address {
 // Received parser, so that this time and the route's are the same.
 func receivedTime(m *message.Message) (time.Time, bool) {
 	if f := m.First("Received"); f != nil {
-		if r, _ := received.Parse(f.RawValue()); !r.Time.IsZero() {
-			return r.Time, true
+		if t, ok := received.Time(f.RawValue()); ok {
+			return t, true
 		}
 	}
 	if f := m.First("Date"); f != nil {

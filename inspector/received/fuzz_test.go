@@ -56,6 +56,10 @@ func FuzzParse(f *testing.F) {
 		if utf8.ValidString(raw) && (!utf8.ValidString(r.Note) || !utf8.ValidString(r.NotHop)) {
 			t.Fatalf("note or not-hop reason is not valid UTF-8: %q, %q", r.Note, r.NotHop)
 		}
+		// Time, which reads only the date, reads the one Parse reads.
+		if tm, ok := Time(raw); ok != !r.Time.IsZero() || !tm.Equal(r.Time) {
+			t.Fatalf("Time = %v, %v; Parse read %v", tm, ok, r.Time)
+		}
 		if again, _ := Parse(raw); !reflect.DeepEqual(again, r) {
 			t.Fatalf("a second Parse differs:\n%+v\n%+v", r, again)
 		}

@@ -107,33 +107,7 @@ func Parse(raw string) (*Received, error) {
 		return r, ErrUnreadable
 	}
 
-	toks, unclosed := tokenize(text)
-	if unclosed {
-		if fixed, ok := closeComment(text); ok {
-			toks, _ = tokenize(fixed)
-			text = fixed
-			notes = append(notes, "A parenthesis is not closed; it was taken to end before the next clause.")
-		} else {
-			notes = append(notes, "A comment, bracket or <address> is not closed; the field may have been cut.")
-		}
-	}
-
-	// The date follows the last ";" outside comments.
-	last := -1
-	for i, t := range toks {
-		if t.kind == semicolon {
-			last = i
-		}
-	}
-	dateText := ""
-	if last >= 0 {
-		dateText = text[toks[last].pos:]
-		toks = toks[:last]
-	} else if at := findTrailingDate(text); at >= 0 {
-		dateText = text[at:]
-		notes = append(notes, "There is no \";\" before the date.")
-		toks, _ = tokenize(text[:at])
-	}
+	toks, dateText, text, notes := splitDate(text, notes)
 	dateText, afterDate := splitAfterDate(dateText)
 	switch {
 	case dateText == "":
@@ -185,6 +159,56 @@ func Parse(raw string) (*Received, error) {
 	}
 	r.Note = strings.Join(notes, " ")
 	return r, err
+}
+
+// splitDate tokenizes the text of a field and splits off its date: what
+// follows the last ";" outside comments, or a date at the end of a field
+// that has no ";". It returns the tokens before the date, the date's text
+// (with its ";"), the text as read (a comment left open closed), and notes.
+func splitDate(text string, notes []string) ([]token, string, string, []string) {
+	toks, unclosed := tokenize(text)
+	if unclosed {
+		if fixed, ok := closeComment(text); ok {
+			toks, _ = tokenize(fixed)
+			text = fixed
+			notes = append(notes, "A parenthesis is not closed; it was taken to end before the next clause.")
+		} else {
+			notes = append(notes, "A comment, bracket or <address> is not closed; the field may have been cut.")
+		}
+	}
+
+	// The date follows the last ";" outside comments.
+	last := -1
+	for i, t := range toks {
+		if t.kind == semicolon {
+			last = i
+		}
+	}
+	dateText := ""
+	if last >= 0 {
+		dateText = text[toks[last].pos:]
+		toks = toks[:last]
+	} else if at := findTrailingDate(text); at >= 0 {
+		dateText = text[at:]
+		notes = append(notes, "There is no \";\" before the date.")
+		toks, _ = tokenize(text[:at])
+	}
+	return toks, dateText, text, notes
+}
+
+// Time reads only the date of a Received field value, as Parse reads it,
+// for a caller that needs no more (the time a message arrived).
+func Time(raw string) (time.Time, bool) {
+	text := squeezeSpace(raw)
+	if text == "" {
+		return time.Time{}, false
+	}
+	_, dateText, _, _ := splitDate(text, nil)
+	dateText, _ = splitAfterDate(dateText)
+	if dateText == "" {
+		return time.Time{}, false
+	}
+	return ParseDate(strings.TrimPrefix(dateText, ";"))
 }
 
 // readClauses reads every clause but from: what the receiving host says
