@@ -199,7 +199,7 @@ func (j *judge) dmarc() {
 			// signature would verify without the changes made on the way.
 			// An enforced policy still fails: the receiver applies it.
 			reason = fmt.Sprintf("%s The DKIM signature of %s would verify without the changes %s made on the way.", reason, e.sig.Domain, e.by)
-			headline = fmt.Sprintf("Not authenticated as coming from %s (its DMARC policy fails), but only because %s changed it after signing: its DKIM signature would verify without that change.", d.Domain, e.by)
+			headline = fmt.Sprintf("Not authenticated as coming from %s (its DMARC policy fails), but only because %s changed it after signing.", d.Domain, e.by)
 		}
 		if d.Enforced() {
 			j.addHeadline("DMARC", StatusBad, reason, headline)
@@ -353,7 +353,7 @@ func (j *judge) dkim() {
 				if e.rotated {
 					j.addHeadline("DKIM", StatusCaution, text, fmt.Sprintf("Signed by %s with a key it has since replaced: %s.", s.Domain, e.when))
 				} else {
-					j.addHeadline("DKIM", StatusCaution, text, fmt.Sprintf("Changed after signing by %s: the DKIM signature of %s would verify without that change, so the rest is as %s signed it.", e.by, s.Domain, s.Domain))
+					j.addHeadline("DKIM", StatusCaution, text, fmt.Sprintf("Changed after signing by %s; the rest is as %s signed it.", e.by, s.Domain))
 				}
 				break
 			}
