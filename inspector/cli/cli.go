@@ -26,6 +26,7 @@ import (
 	"net"
 	"net/netip"
 	"os"
+	"runtime"
 	"runtime/debug"
 	"strings"
 	"sync"
@@ -187,11 +188,22 @@ const (
 	gcLimit   = 256 << 20
 )
 
+// procsPerCPU is how many Go processors a run uses per CPU (unless
+// GOMAXPROCS says otherwise). Reading message files is blocking system
+// calls, and a processor blocked in one is handed to other work only after
+// a while: with two per CPU the CPUs stay busy meanwhile. Offline, 5,000
+// messages took 1.28 to 1.38 s with two per CPU against 1.64 to 1.84 s with
+// one, on 2 CPUs, in the same run.
+const procsPerCPU = 2
+
 // check checks every message of cfg.inputs and writes the reports.
 func check(ctx context.Context, cfg *config, stdout, stderr io.Writer) int {
 	if os.Getenv("GOGC") == "" && os.Getenv("GOMEMLIMIT") == "" {
 		defer debug.SetGCPercent(debug.SetGCPercent(gcPercent))
 		defer debug.SetMemoryLimit(debug.SetMemoryLimit(gcLimit))
+	}
+	if os.Getenv("GOMAXPROCS") == "" {
+		defer runtime.GOMAXPROCS(runtime.GOMAXPROCS(procsPerCPU * runtime.NumCPU()))
 	}
 	out := newWriter(cfg, stdout, stderr)
 	prog := newProgress(stderr, cfg.inputs)
