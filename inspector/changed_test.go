@@ -44,14 +44,14 @@ func TestChangedOnTheWay(t *testing.T) {
 			name:     "a footer added on the way, SPF authenticates",
 			msg:      func(t *testing.T) string { return sign(t, genuine, "shop.example") + gatewayFooter },
 			verdict:  inspector.VerdictWarn,
-			headline: "Changed after signing by a server on the way; the rest is as shop.example signed it.",
+			headline: "Changed after signing by a server on the way: the rest is as shop.example signed it, but not the text added after signing.",
 			rows:     map[string]inspector.Status{"SPF": inspector.StatusGood, "DKIM": inspector.StatusCaution, "DMARC": inspector.StatusCaution},
 		},
 		{
 			name:     "a footer added on the way, nothing else authenticates, p=reject",
 			msg:      func(t *testing.T) string { return elsewhere(sign(t, genuine, "shop.example")) + gatewayFooter },
 			verdict:  inspector.VerdictFail,
-			headline: "Not authenticated as coming from shop.example (its DMARC policy fails), but only because a server on the way changed it after signing",
+			headline: "Not authenticated as coming from shop.example (its DMARC policy fails): a server on the way changed it after signing.",
 			rows:     map[string]inspector.Status{"DKIM": inspector.StatusCaution, "DMARC": inspector.StatusBad},
 		},
 		{

@@ -199,7 +199,7 @@ func (j *judge) dmarc() {
 			// signature would verify without the changes made on the way.
 			// An enforced policy still fails: the receiver applies it.
 			reason = fmt.Sprintf("%s The DKIM signature of %s would verify without the changes %s made on the way.", reason, e.sig.Domain, e.by)
-			headline = fmt.Sprintf("Not authenticated as coming from %s (its DMARC policy fails), but only because %s changed it after signing.", d.Domain, e.by)
+			headline = fmt.Sprintf("Not authenticated as coming from %s (its DMARC policy fails): %s changed it after signing.", d.Domain, e.by)
 		}
 		if d.Enforced() {
 			j.addHeadline("DMARC", StatusBad, reason, headline)
@@ -294,6 +294,18 @@ func explainOwn(r *Report) explained {
 	return explained{}
 }
 
+// rest says what the explained signature still vouches for. Whoever the
+// message names as the changer (a List-Id is not signed), the text added
+// after signing is nobody's word: the reader is told not to trust it.
+func (e explained) rest() string {
+	for _, f := range e.sig.Forensics {
+		if f.Confirmed && f.Text != "" {
+			return fmt.Sprintf("the rest is as %s signed it, but not the text added after signing.", e.sig.Domain)
+		}
+	}
+	return fmt.Sprintf("otherwise it is as %s signed it.", e.sig.Domain)
+}
+
 // aligned says whether the explained signature would satisfy the DMARC
 // DKIM alignment of d (RFC 7489 section 3.1.1) if it verified.
 func (e explained) aligned(d *dmarc.Result) bool {
@@ -353,7 +365,7 @@ func (j *judge) dkim() {
 				if e.rotated {
 					j.addHeadline("DKIM", StatusCaution, text, fmt.Sprintf("Signed by %s with a key it has since replaced: %s.", s.Domain, e.when))
 				} else {
-					j.addHeadline("DKIM", StatusCaution, text, fmt.Sprintf("Changed after signing by %s; the rest is as %s signed it.", e.by, s.Domain))
+					j.addHeadline("DKIM", StatusCaution, text, fmt.Sprintf("Changed after signing by %s: %s", e.by, e.rest()))
 				}
 				break
 			}
