@@ -248,8 +248,10 @@ func (b *Body) add(l Link, txt string) {
 	if len(b.Links) >= maxLinks {
 		return
 	}
-	l.Text = strings.ToValidUTF8(text.Clip(strings.Join(strings.Fields(txt), " "), maxText), "\uFFFD")
-	l.URL = strings.ToValidUTF8(text.Clip(l.URL, 500), "\uFFFD")
+	// Made valid before it is clipped: each invalid byte becomes a
+	// three-byte U+FFFD, which must not take the text past its bound.
+	l.Text = text.Clip(strings.ToValidUTF8(strings.Join(strings.Fields(txt), " "), "\uFFFD"), maxText)
+	l.URL = text.Clip(strings.ToValidUTF8(l.URL, "\uFFFD"), 500)
 	b.Links = append(b.Links, l)
 	if b.Unsubscribe == nil && (saysUnsubscribe(l.Text) || saysUnsubscribe(l.URL)) && !strings.HasPrefix(strings.ToLower(l.URL), "javascript:") {
 		u := b.Links[len(b.Links)-1]
