@@ -431,9 +431,9 @@ func quoteStart(s string) string {
 }
 
 // quote puts message text in quotation marks for a sentence, shortened.
-func quote(s string) string { return "“" + strings.ToValidUTF8(text.Clip(s, 40), "\uFFFD") + "”" }
+func quote(s string) string { return "“" + text.Clip(strings.ToValidUTF8(s, "\uFFFD"), 40) + "”" }
 
-func clipText(s string) string { return strings.ToValidUTF8(text.Clip(s, MaxForensicText), "\uFFFD") }
+func clipText(s string) string { return text.Clip(strings.ToValidUTF8(s, "\uFFFD"), MaxForensicText) }
 
 func plural(n int, what string) string {
 	if n == 1 {
