@@ -55,6 +55,20 @@ func TestChangedOnTheWay(t *testing.T) {
 			rows:     map[string]inspector.Status{"DKIM": inspector.StatusCaution, "DMARC": inspector.StatusBad},
 		},
 		{
+			// A list's footer breaks every signature of the author at
+			// once (RSA and Ed25519 side by side): each is explained.
+			name: "a footer added on the way, two signatures of the author",
+			msg: func(t *testing.T) string {
+				signed := sign(t, genuine, "shop.example")
+				i := strings.Index(signed, "DKIM-Signature: ")
+				second := testsign.Key{Domain: "shop.example", Selector: "s2", Signer: testsign.Seed(9)}
+				return signed[:i] + testsign.Sign(signed[i:], second, testsign.Options{Canon: "simple/simple", Time: time.Now()}) + gatewayFooter
+			},
+			verdict:  inspector.VerdictWarn,
+			headline: "Changed after signing by a server on the way: the rest is as shop.example signed it, but not the text added after signing.",
+			rows:     map[string]inspector.Status{"SPF": inspector.StatusGood, "DMARC": inspector.StatusCaution},
+		},
+		{
 			name: "a change in the middle of the body (forged)",
 			msg: func(t *testing.T) string {
 				return strings.Replace(sign(t, genuine, "shop.example"), "Thank you for your order.", "Please pay into account 12345 today.", 1)
@@ -67,8 +81,15 @@ func TestChangedOnTheWay(t *testing.T) {
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
 			srv := dnstest.StartFile(t, "testdata/shop.zone")
-			srv.Add(keyRecord("shop.example"))
+			srv.Add(keyRecord("shop.example"), testsign.Key{Domain: "shop.example", Selector: "s2", Signer: testsign.Seed(9)}.TXT())
 			r := checkRaw(t, srv, tc.msg(t), nil)
+			if tc.verdict == inspector.VerdictWarn {
+				for _, d := range r.DKIM {
+					if d.Result != result.Fail {
+						t.Errorf("signature s=%s: %s; the footer must break it", d.Selector, d.Result)
+					}
+				}
+			}
 			wantVerdict(t, r, tc.verdict, tc.headline, tc.rows)
 		})
 	}

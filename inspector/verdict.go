@@ -169,7 +169,7 @@ func (j *judge) dmarc() {
 		if s := brokenOwnSignature(j.r); s != nil && !d.DKIMAligned {
 			reason = fmt.Sprintf("DMARC passed through SPF alone: the message came from a server that %s allows to send its mail. "+
 				"The DKIM signature of %s does not verify, so its content is not vouched for.", j.r.From.Domain, s.Domain)
-			if e := explainOwn(j.r); e.sig == s && !e.rotated {
+			if e, ok := explainOf(s); ok && !e.rotated {
 				reason = fmt.Sprintf("DMARC passed through SPF alone: the message came from a server that %s allows to send its mail. "+
 					"The DKIM signature of %s would verify without the changes %s made on the way: only what they changed is not vouched for.", j.r.From.Domain, s.Domain, e.by)
 			}
@@ -259,37 +259,34 @@ type explained struct {
 	by string
 	// rotated says the only change is the key: the signature verifies
 	// with a key the domain published before (from the key archive);
-	// when says when that key was seen.
+	// seen says which and when it was seen.
 	rotated bool
-	when    string
+	seen    string
+}
+
+// explainOf says whether forensics explain the failure of s, and how.
+func explainOf(s *dkim.Result) (explained, bool) {
+	if _, ok := s.Explained(); !ok {
+		return explained{}, false
+	}
+	e := explained{sig: s, by: s.Changer()}
+	if e.by == "" {
+		e.rotated, e.seen = true, s.KeyReplaced()
+	}
+	return e, true
 }
 
 // explainOwn finds the first failing signature of the From domain's
 // organisation that forensics explain; its sig is nil when there is none.
-// A signature a valid ARC chain vouches for is left to that rule.
 func explainOwn(r *Report) explained {
 	author := r.From.Domain
 	for _, s := range r.DKIM {
 		if s == nil || s.Result != result.Fail || author == "" || !domain.SameOrg(s.Domain, author) {
 			continue
 		}
-		by, ok := s.Explained()
-		if !ok {
-			continue
+		if e, ok := explainOf(s); ok {
+			return e
 		}
-		e := explained{sig: s, by: by}
-		switch {
-		case by == "key rotation":
-			e.rotated, e.by = true, ""
-			for _, f := range s.Forensics {
-				if f.Confirmed && f.Change == dkim.KeyRotated {
-					e.when, _, _ = strings.Cut(f.Detail, ";")
-				}
-			}
-		default:
-			e.by = s.Changer()
-		}
-		return e
 	}
 	return explained{}
 }
@@ -359,11 +356,12 @@ func (j *judge) dkim() {
 				break
 			}
 			text := fmt.Sprintf("The DKIM signature of the From domain %s fails: %s", s.Domain, s.Reason)
-			if e := explainOwn(j.r); e.sig == s {
+			if e, ok := explainOf(s); ok {
 				// A change on the way, or a replaced key, that forensics
-				// confirm: not a forgery, and not all vouched for.
+				// confirm: not a forgery, and not all vouched for. Each
+				// signature on its own: a list breaks all of them.
 				if e.rotated {
-					j.addHeadline("DKIM", StatusCaution, text, fmt.Sprintf("Signed by %s with a key it has since replaced: %s.", s.Domain, e.when))
+					j.addHeadline("DKIM", StatusCaution, text, fmt.Sprintf("Signed by %s with a key it has since replaced: %s.", s.Domain, e.seen))
 				} else {
 					j.addHeadline("DKIM", StatusCaution, text, fmt.Sprintf("Changed after signing by %s: %s", e.by, e.rest()))
 				}

@@ -61,6 +61,9 @@ type Forensic struct {
 	// "security gateway", "server on the way"), and by the party, when the
 	// message names it ("team.example.org").
 	kind, by string
+	// seen says, for a confirmed key_rotated, which archived key verifies
+	// and when it was seen (the first part of Detail).
+	seen string
 }
 
 // MaxForensicText bounds Forensic.Text.
@@ -291,6 +294,21 @@ func (r *Result) Changer() string {
 		return who
 	}
 	return "a " + kind
+}
+
+// KeyReplaced says, when the only confirmed change of r is its key (the
+// signature verifies with a key the archive saw before), which key and
+// when it was seen; "" otherwise.
+func (r *Result) KeyReplaced() string {
+	if _, ok := r.Explained(); !ok || r.Changer() != "" {
+		return ""
+	}
+	for _, x := range r.Forensics {
+		if x.Confirmed && x.Change == KeyRotated {
+			return x.seen
+		}
+	}
+	return ""
 }
 
 // investigateChecks is the hook of Verify: it investigates every signature

@@ -113,9 +113,10 @@ func archivedKeyVerifies(header []message.Field, s *Suspect, history KeyHistory,
 		if s.KeyGone {
 			today = "no key that could verify it is published there today (it was removed, revoked or replaced by one of another type)"
 		}
+		seen := fmt.Sprintf("the signature verifies with the key that %s published when it was seen from %s to %s (kept in your key archive)", s.KeyName, day(k.FirstSeen), day(k.LastSeen))
 		return Forensic{Change: KeyRotated, Where: "header:" + s.Name, Confirmed: true,
-			Detail: fmt.Sprintf("the signature verifies with the key that %s published when it was seen from %s to %s (kept in your key archive); %s", s.KeyName, day(k.FirstSeen), day(k.LastSeen), today),
-			undo:   fmt.Sprintf("with the key that %s published on %s (from your key archive)", s.KeyName, day(k.LastSeen))}, true
+			Detail: seen + "; " + today, seen: seen,
+			undo: fmt.Sprintf("with the key that %s published on %s (from your key archive)", s.KeyName, day(k.LastSeen))}, true
 	}
 	return Forensic{}, false
 }
